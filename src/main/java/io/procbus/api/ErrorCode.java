@@ -1,0 +1,55 @@
+package io.procbus.api;
+
+/**
+ * Stable error codes of procbus, the Java counterparts of asyncio's exceptions.
+ *
+ * <p>Each code has a fixed name (used on the wire) and a fixed number (the {@code failureCode} of a
+ * service reply). Never renumber or rename a code: clients match on them.
+ */
+public enum ErrorCode {
+  /** Bad arguments or options (asyncio: {@code ValueError}). */
+  INVALID_ARGUMENT(400),
+  /** The process has exited: no signal is sent (asyncio: {@code ProcessLookupError}). */
+  PROCESS_LOOKUP(404),
+  /** The child closed its stdin, or a write was made after stdin was closed (asyncio: {@code BrokenPipeError}). */
+  BROKEN_PIPE(410),
+  /** The process exited, or its pipes were lost, before a write completed (asyncio: {@code ConnectionResetError}). */
+  CONNECTION_RESET(411),
+  /** A line exceeds the stream's {@code limit} (asyncio: {@code readline()}'s {@code ValueError}). */
+  LINE_TOO_LONG(412),
+  /** {@code readUntil} found no separator within {@code limit} bytes (asyncio: {@code LimitOverrunError}). */
+  LIMIT_OVERRUN(413),
+  /** EOF came before a read was satisfied (asyncio: {@code IncompleteReadError}). */
+  INCOMPLETE_READ(414),
+  /** A read was issued while another read on the same stream is pending (asyncio: {@code RuntimeError}). */
+  CONCURRENT_READ(409),
+  /** The stdin write queue is full; wait for drain (no asyncio counterpart: asyncio buffers without bound). */
+  STDIN_FULL(429),
+  /** The child could not be started: the message names the errno (asyncio: {@code OSError} from exec). */
+  SPAWN_FAILED(500),
+  /** The operation did not complete in time; a process it concerned was killed (asyncio: {@code TimeoutError}). */
+  TIMEOUT(504),
+  /** The engine is closed or closing and accepts no new work. */
+  CLOSED(503);
+
+  private final int code;
+
+  ErrorCode(int code) {
+    this.code = code;
+  }
+
+  /** The number sent as a service failure code. */
+  public int code() {
+    return code;
+  }
+
+  /** The code with the given number, or {@code null}. */
+  public static ErrorCode of(int code) {
+    for (ErrorCode c : values()) {
+      if (c.code == code) {
+        return c;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,352 @@
+package io.procbus.engine;
+
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollIoOps;
+import io.procbus.api.ErrorCode;
+import io.procbus.api.ExitStatus;
+import io.procbus.api.PipeTransport;
+import io.procbus.api.ProcessException;
+import io.procbus.api.Signal;
+import io.procbus.api.SubprocessProtocol;
+import io.procbus.api.SubprocessTransport;
+import io.procbus.engine.linux.Errno;
+import io.procbus.engine.linux.Pidfd;
+import io.procbus.engine.linux.SpawnedChild;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+
+/**
+ * One child on its event-loop context: its pidfd, its pipes and the protocol that hears about them.
+ * asyncio: {@code BaseSubprocessTransport}.
+ *
+ * <p>Order of protocol callbacks: {@code connectionMade} first; per fd, data before {@code pipeConnectionLost};
+ * at exit the pipes are first drained of what is already in them (every byte the child wrote reaches the
+ * protocol before {@code processExited}); {@code connectionLost} last, once exit is known and every pipe is
+ * lost. Everything here runs on {@link #context()}; public methods called from elsewhere are hopped onto it.
+ */
+final class EngineTransport implements SubprocessTransport {
+
+  private final LocalProcessEngine engine;
+  private final ContextInternal context;
+  private final SubprocessProtocol protocol;
+  private final int pid;
+  private final boolean groupLeader;
+  private final LoopFd pidfd;
+  private final StdinPipe stdin;
+  private final PipeReader stdout;
+  private final PipeReader stderr;
+  private final Promise<ExitStatus> exited;
+  private int openPipes;
+  private boolean closing;
+  private boolean finished;
+
+  // Any thread: read by pid-level getters
+  private volatile ExitStatus exitStatus;
+
+  EngineTransport(LocalProcessEngine engine, ContextInternal context, SubprocessProtocol protocol, SpawnedChild child,
+                  boolean groupLeader) {
+    this.engine = engine;
+    this.context = context;
+    this.protocol = protocol;
+    this.pid = child.pid();
+    this.groupLeader = groupLeader;
+    this.exited = context.promise();
+    this.pidfd = new LoopFd(child.pidfd(), ops -> dispatch(this::onExitReadable));
+    this.stdin = child.stdinFd() >= 0 ? new StdinPipe(this, child.stdinFd()) : null;
+    this.stdout = child.stdoutFd() >= 0 ? new PipeReader(this, 1, child.stdoutFd()) : null;
+    this.stderr = child.stderrFd() >= 0 ? new PipeReader(this, 2, child.stderrFd()) : null;
+    this.openPipes = (stdin != null ? 1 : 0) + (stdout != null ? 1 : 0) + (stderr != null ? 1 : 0);
+  }
+
+  /**
+   * Registers every fd on the context's loop, then calls {@code connectionMade} and starts watching.
+   * On a registration failure the child is killed and reaped, and the future fails.
+   */
+  Future<SubprocessTransport> start() {
+    assertOnContext();
+    IoEventLoop loop = (IoEventLoop) context.nettyEventLoop();
+    LoopFd[] fds = {pidfd, stdin == null ? null : stdin.loopFd(), stdout == null ? null : stdout.loopFd(),
+      stderr == null ? null : stderr.loopFd()};
+    Promise<SubprocessTransport> started = context.promise();
+    int[] pending = {0};
+    Throwable[] firstError = {null};
+    for (LoopFd fd : fds) {
+      if (fd != null) {
+        pending[0]++;
+      }
+    }
+    for (LoopFd fd : fds) {
+      if (fd == null) {
+        continue;
+      }
+      fd.register(loop, error -> context.execute(() -> {
+        if (error != null && firstError[0] == null) {
+          firstError[0] = error;
+        }
+        if (--pending[0] == 0) {
+          if (firstError[0] != null) {
+            abortStart(fds, firstError[0]);
+            started.fail(new ProcessException(ErrorCode.SPAWN_FAILED, "cannot watch the child: " + firstError[0]));
+          } else {
+            dispatch(() -> {
+              callProtocol(() -> protocol.connectionMade(this));
+              pidfd.watch(EpollIoOps.EPOLLIN);
+              if (stdout != null) {
+                stdout.start();
+              }
+              if (stderr != null) {
+                stderr.start();
+              }
+            });
+            started.complete(this);
+          }
+        }
+      }));
+    }
+    return started.future();
+  }
+
+  private void abortStart(LoopFd[] fds, Throwable error) {
+    Pidfd.sendSignal(pidfd.intValue(), Signal.KILL.number());
+    Pidfd.reapBlocking(pidfd.intValue());
+    for (LoopFd fd : fds) {
+      if (fd != null) {
+        fd.closeNow();
+      }
+    }
+    engine.reaped(this);
+  }
+
+  // --- events, on the context
+
+  private void onExitReadable() {
+    ExitStatus status = Pidfd.reap(pidfd.intValue());
+    if (status == null) {
+      return;
+    }
+    pidfd.closeNow();
+    if (stdout != null) {
+      stdout.drainAtExit();
+    }
+    if (stderr != null) {
+      stderr.drainAtExit();
+    }
+    exitStatus = status;
+    engine.reaped(this);
+    callProtocol(protocol::processExited);
+    exited.complete(status);
+    tryFinish();
+  }
+
+  void pipeData(int fd, Buffer data) {
+    callProtocol(() -> protocol.pipeDataReceived(fd, data));
+  }
+
+  void pipeLost(int fd, Throwable error) {
+    openPipes--;
+    callProtocol(() -> protocol.pipeConnectionLost(fd, error));
+    tryFinish();
+  }
+
+  void pauseWriting() {
+    callProtocol(protocol::pauseWriting);
+  }
+
+  void resumeWriting() {
+    callProtocol(protocol::resumeWriting);
+  }
+
+  private void tryFinish() {
+    if (!finished && openPipes == 0 && exitStatus != null) {
+      finished = true;
+      callProtocol(() -> protocol.connectionLost(null));
+    }
+  }
+
+  /**
+   * Calls the protocol. What it throws goes to the context's exception handler and stops nothing else (as
+   * asyncio's {@code call_soon} does): a throwing callback must not leave the child unwatched or unreaped.
+   */
+  private void callProtocol(Runnable callback) {
+    try {
+      callback.run();
+    } catch (Throwable t) {
+      context.reportException(t);
+    }
+  }
+
+  // --- SubprocessTransport
+
+  @Override
+  public int pid() {
+    return pid;
+  }
+
+  @Override
+  public Integer returnCode() {
+    ExitStatus s = exitStatus;
+    return s == null ? null : s.returnCode();
+  }
+
+  @Override
+  public ExitStatus exitStatus() {
+    return exitStatus;
+  }
+
+  /** Completes with the exit status, on the context. */
+  Future<ExitStatus> exited() {
+    return exited.future();
+  }
+
+  @Override
+  public PipeTransport pipe(int fd) {
+    return switch (fd) {
+      case 0 -> stdin;
+      case 1 -> stdout;
+      case 2 -> stderr;
+      default -> null;
+    };
+  }
+
+  StdinPipe stdin() {
+    return stdin;
+  }
+
+  PipeReader stdout() {
+    return stdout;
+  }
+
+  PipeReader stderr() {
+    return stderr;
+  }
+
+  @Override
+  public Future<Void> sendSignal(int signum) {
+    return onContextFuture(() -> signal(signum, false));
+  }
+
+  @Override
+  public Future<Void> sendGroupSignal(int signum) {
+    return onContextFuture(() -> signal(signum, true));
+  }
+
+  private Future<Void> signal(int signum, boolean group) {
+    if (signum < 1 || signum > Signal.MAX_NUMBER) {
+      return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT, "no signal " + signum));
+    }
+    if (group && !groupLeader) {
+      return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT,
+        "the child does not lead a process group: start it with newProcessGroup or newSession"));
+    }
+    if (exitStatus != null) {
+      return Future.failedFuture(new ProcessException(ErrorCode.PROCESS_LOOKUP,
+        "process " + pid + " has exited (" + exitStatus + "): no signal sent"));
+    }
+    int errno = group ? Pidfd.sendGroupSignal(pid, signum) : Pidfd.sendSignal(pidfd.intValue(), signum);
+    if (errno == 0) {
+      return Future.succeededFuture();
+    }
+    ErrorCode code = errno == Errno.ESRCH ? ErrorCode.PROCESS_LOOKUP : ErrorCode.INVALID_ARGUMENT;
+    return Future.failedFuture(new ProcessException(code, "signal " + Signal.nameOf(signum) + " to " + pid + ": "
+      + Errno.describe(errno), errno));
+  }
+
+  @Override
+  public void close() {
+    onContext(() -> {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      if (exitStatus == null) {
+        Pidfd.sendSignal(pidfd.intValue(), Signal.KILL.number());
+      }
+      if (stdin != null) {
+        stdin.abortQuietly();
+      }
+      if (stdout != null) {
+        stdout.close();
+      }
+      if (stderr != null) {
+        stderr.close();
+      }
+    });
+  }
+
+  @Override
+  public boolean isClosing() {
+    return closing;
+  }
+
+  // --- context plumbing shared by the pipes
+
+  ContextInternal context() {
+    return context;
+  }
+
+  ByteBuffer scratch() {
+    return engine.scratch();
+  }
+
+  int readBufferSize() {
+    return engine.readBufferSize();
+  }
+
+  void assertOnContext() {
+    assert context.inThread() : "not on the child's context: " + Thread.currentThread();
+  }
+
+  /** Runs an event from the loop with the context set as current, reporting what it throws. */
+  void dispatch(Runnable event) {
+    ContextInternal prev = context.beginDispatch();
+    try {
+      event.run();
+    } catch (Throwable t) {
+      context.reportException(t);
+    } finally {
+      context.endDispatch(prev);
+    }
+  }
+
+  /** Runs {@code action} on the context: now if on its thread, else queued in call order. */
+  void onContext(Runnable action) {
+    if (context.inThread()) {
+      asCurrent(() -> {
+        action.run();
+        return null;
+      });
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  /** Like {@link #onContext} for an action with a result. */
+  <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
+    if (context.inThread()) {
+      return asCurrent(action);
+    }
+    Promise<T> p = context.promise();
+    context.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+
+  /**
+   * Runs {@code action} now, on the context's thread, with the context current: two contexts can share an
+   * event loop, and the protocol callbacks the action causes must still see the child's context.
+   */
+  private <T> T asCurrent(Supplier<T> action) {
+    if (ContextInternal.current() == context) {
+      return action.get();
+    }
+    ContextInternal prev = context.beginDispatch();
+    try {
+      return action.get();
+    } finally {
+      context.endDispatch(prev);
+    }
+  }
+}

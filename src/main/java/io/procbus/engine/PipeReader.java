@@ -1,0 +1,132 @@
+package io.procbus.engine;
+
+import io.netty.channel.epoll.EpollIoOps;
+import io.procbus.api.ReadPipeTransport;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The engine's end of a child's stdout or stderr pipe. asyncio: {@code _UnixReadPipeTransport}.
+ *
+ * <p>Level-triggered: each readiness callback reads a bounded number of chunks and the loop calls again
+ * while data remains. Paused, the registration keeps only {@code EPOLLET}, so a hang-up is reported once
+ * instead of spinning, and nothing is read: the child blocks once the pipe is full.
+ */
+final class PipeReader implements ReadPipeTransport {
+
+  /** Reads per readiness callback, so one busy child cannot hold the event loop. */
+  private static final int READS_PER_EVENT = 16;
+  /** At exit, bytes read without regard to pause: at most one full pipe of the largest size Linux allows. */
+  private static final int EXIT_DRAIN_LIMIT = 1 << 20;
+
+  private final EngineTransport owner;
+  private final int childFd;
+  private final LoopFd fd;
+  private boolean paused;
+
+  PipeReader(EngineTransport owner, int childFd, int fd) {
+    this.owner = owner;
+    this.childFd = childFd;
+    this.fd = new LoopFd(fd, ops -> owner.dispatch(this::onReadable));
+  }
+
+  LoopFd loopFd() {
+    return fd;
+  }
+
+  void start() {
+    fd.watch(paused ? EpollIoOps.EPOLLET : EpollIoOps.EPOLLIN);
+  }
+
+  private void onReadable() {
+    if (paused) {
+      return;
+    }
+    ByteBuffer scratch = owner.scratch();
+    for (int i = 0; i < READS_PER_EVENT && !paused && readOnce(scratch); i++) {
+      // each successful read delivered one chunk
+    }
+  }
+
+  /** Reads what the child wrote before it died, ignoring pause (bounded by one full pipe). */
+  void drainAtExit() {
+    ByteBuffer scratch = owner.scratch();
+    for (int budget = EXIT_DRAIN_LIMIT; budget > 0 && readOnce(scratch); budget -= scratch.capacity()) {
+      // each successful read delivered one chunk
+    }
+  }
+
+  /** One read: delivers a chunk and returns true, or returns false at EAGAIN, EOF or an error. */
+  private boolean readOnce(ByteBuffer scratch) {
+    if (fd.isClosed()) {
+      return false;
+    }
+    int n;
+    scratch.clear(); // shared with the stdin writer, which moves its limit
+    try {
+      n = fd.fd().read(scratch, 0, scratch.capacity());
+    } catch (IOException e) {
+      lose(e);
+      return false;
+    }
+    if (n == 0) {
+      return false;
+    }
+    if (n < 0) {
+      lose(null);
+      return false;
+    }
+    byte[] bytes = new byte[n];
+    scratch.get(0, bytes);
+    owner.pipeData(childFd, Buffer.buffer(bytes));
+    return true;
+  }
+
+  private void lose(Throwable error) {
+    if (!fd.isClosed()) {
+      fd.closeNow();
+      owner.pipeLost(childFd, error);
+    }
+  }
+
+  @Override
+  public int fd() {
+    return childFd;
+  }
+
+  @Override
+  public void close() {
+    owner.onContext(() -> lose(null));
+  }
+
+  @Override
+  public boolean isClosing() {
+    return fd.isClosed();
+  }
+
+  @Override
+  public void pauseReading() {
+    owner.onContext(() -> {
+      if (!paused) {
+        paused = true;
+        fd.watch(EpollIoOps.EPOLLET);
+      }
+    });
+  }
+
+  @Override
+  public void resumeReading() {
+    owner.onContext(() -> {
+      if (paused) {
+        paused = false;
+        fd.watch(EpollIoOps.EPOLLIN);
+      }
+    });
+  }
+
+  @Override
+  public boolean isReading() {
+    return !paused && !fd.isClosed();
+  }
+}

@@ -1,0 +1,98 @@
+package io.procbus.engine.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/**
+ * The glibc calls the Linux backend makes (x86_64). Only this package uses it.
+ *
+ * <p>Functions that report through {@code errno} throw {@link LastErrorException}; the
+ * {@code posix_spawn*} family returns the error number instead.
+ */
+interface LibC extends Library {
+
+  LibC C = Native.load("c", LibC.class);
+
+  int O_RDONLY = 0;
+  int O_WRONLY = 01;
+  int O_CREAT = 0100;
+  int O_TRUNC = 01000;
+  int O_APPEND = 02000;
+  int O_NONBLOCK = 04000;
+  int O_CLOEXEC = 02000000;
+  int F_GETFL = 3;
+  int F_SETFL = 4;
+  int F_SETPIPE_SZ = 1031;
+
+  short POSIX_SPAWN_SETPGROUP = 0x02;
+  short POSIX_SPAWN_SETSIGDEF = 0x04;
+  short POSIX_SPAWN_SETSIGMASK = 0x08;
+  short POSIX_SPAWN_SETSID = 0x80;
+
+  long SYS_PIDFD_SEND_SIGNAL = 424;
+  long SYS_PIDFD_OPEN = 434;
+  int P_PIDFD = 3;
+  int WEXITED = 4;
+  int WNOHANG = 1;
+
+  /** Sizes on x86_64 glibc, rounded up. */
+  int FILE_ACTIONS_SIZE = 128;
+  int SPAWNATTR_SIZE = 512;
+  int SIGSET_SIZE = 128;
+  int SIGINFO_SIZE = 128;
+  /** siginfo_t offsets on x86_64. */
+  int SI_CODE = 8;
+  int SI_PID = 16;
+  int SI_STATUS = 24;
+  int CLD_EXITED = 1;
+  int CLD_KILLED = 2;
+  int CLD_DUMPED = 3;
+
+  int posix_spawn(int[] pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
+
+  int posix_spawn_file_actions_init(Pointer fa);
+
+  int posix_spawn_file_actions_destroy(Pointer fa);
+
+  int posix_spawn_file_actions_adddup2(Pointer fa, int fd, int newFd);
+
+  int posix_spawn_file_actions_addopen(Pointer fa, int fd, String path, int flags, int mode);
+
+  int posix_spawn_file_actions_addchdir_np(Pointer fa, String path);
+
+  int posix_spawn_file_actions_addclosefrom_np(Pointer fa, int from);
+
+  int posix_spawnattr_init(Pointer attr);
+
+  int posix_spawnattr_destroy(Pointer attr);
+
+  int posix_spawnattr_setflags(Pointer attr, short flags);
+
+  int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+
+  int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+
+  int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
+
+  int sigemptyset(Pointer set) throws LastErrorException;
+
+  int sigfillset(Pointer set) throws LastErrorException;
+
+  int pipe2(int[] fds, int flags) throws LastErrorException;
+
+  int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+  int close(int fd) throws LastErrorException;
+
+  long syscall(long number, int a, int b) throws LastErrorException;
+
+  long syscall(long number, int a, int b, Pointer c, int d) throws LastErrorException;
+
+  int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+
+  int kill(int pid, int sig) throws LastErrorException;
+
+  String strerror(int errnum);
+}

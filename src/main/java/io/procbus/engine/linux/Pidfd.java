@@ -1,0 +1,77 @@
+package io.procbus.engine.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.procbus.api.ExitStatus;
+
+/**
+ * Reaping and signalling through a pidfd: a signal reaches the child it was opened for or fails with
+ * {@code ESRCH}, never a process that reused the pid.
+ */
+public final class Pidfd {
+
+  private Pidfd() {
+  }
+
+  /** Reaps the child if it has exited: its status, or {@code null} while it runs. */
+  public static ExitStatus reap(int pidfd) {
+    try (Memory info = new Memory(LibC.SIGINFO_SIZE)) {
+      info.clear();
+      LibC.C.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+      if (info.getInt(LibC.SI_PID) == 0) {
+        return null;
+      }
+      int code = info.getInt(LibC.SI_CODE);
+      int status = info.getInt(LibC.SI_STATUS);
+      return code == LibC.CLD_EXITED ? ExitStatus.exited(status) : ExitStatus.killed(status, code == LibC.CLD_DUMPED);
+    }
+  }
+
+  /**
+   * Waits for the child to exit and reaps it; for error paths only, right after a SIGKILL.
+   */
+  public static void reapBlocking(int pidfd) {
+    try (Memory info = new Memory(LibC.SIGINFO_SIZE)) {
+      LibC.C.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED);
+    } catch (LastErrorException e) {
+      // already reaped: nothing left to wait for
+    }
+  }
+
+  /** Sends {@code signum}; returns 0 or the errno ({@code ESRCH} when the child is gone). */
+  public static int sendSignal(int pidfd, int signum) {
+    try {
+      LibC.C.syscall(LibC.SYS_PIDFD_SEND_SIGNAL, pidfd, signum, null, 0);
+      return 0;
+    } catch (LastErrorException e) {
+      return e.getErrorCode();
+    }
+  }
+
+  /** Sends {@code signum} to process group {@code pgid}; returns 0 or the errno. */
+  public static int sendGroupSignal(int pgid, int signum) {
+    try {
+      LibC.C.kill(-pgid, signum);
+      return 0;
+    } catch (LastErrorException e) {
+      return e.getErrorCode();
+    }
+  }
+
+  private static final boolean SUPPORTED = probe();
+
+  /** Whether this kernel has {@code pidfd_open} (Linux 5.3+; {@code waitid(P_PIDFD)} needs 5.4+). */
+  public static boolean supported() {
+    return SUPPORTED;
+  }
+
+  private static boolean probe() {
+    try {
+      int fd = (int) LibC.C.syscall(LibC.SYS_PIDFD_OPEN, (int) ProcessHandle.current().pid(), 0);
+      Spawner.closeQuietly(fd);
+      return true;
+    } catch (LastErrorException | UnsatisfiedLinkError e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.procbus.engine.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
+
+/**
+ * Starts children with {@code posix_spawn}: pipes from {@code pipe2(O_CLOEXEC)}, only fds 0–2 reach the
+ * child ({@code posix_spawn_file_actions_addclosefrom_np(3)}), an empty signal mask and default signal
+ * dispositions in the child, and a pidfd to watch and signal it by.
+ *
+ * <p>glibc reports an exec failure synchronously as posix_spawn's result, and reaps the failed child
+ * itself, so a failure leaves no process and no fd behind.
+ */
+public final class Spawner {
+
+  private Spawner() {
+  }
+
+  /**
+   * Starts {@code request}.
+   *
+   * @throws ProcessException {@link ErrorCode#SPAWN_FAILED} naming the errno
+   */
+  public static SpawnedChild spawn(SpawnRequest request) {
+    int[] parentEnds = {-1, -1, -1};
+    int[] childEnds = {-1, -1, -1};
+    try (Memory fa = new Memory(LibC.FILE_ACTIONS_SIZE); Memory attr = new Memory(LibC.SPAWNATTR_SIZE);
+         Memory mask = new Memory(LibC.SIGSET_SIZE); Memory defaults = new Memory(LibC.SIGSET_SIZE)) {
+      check(LibC.C.posix_spawn_file_actions_init(fa), "posix_spawn_file_actions_init");
+      check(LibC.C.posix_spawnattr_init(attr), "posix_spawnattr_init");
+      try {
+        for (int fd = 0; fd < 3; fd++) {
+          SpawnRequest.Redirect r = request.stdio().get(fd);
+          if (r instanceof SpawnRequest.Pipe) {
+            int[] p = new int[2];
+            LibC.C.pipe2(p, LibC.O_CLOEXEC);
+            int parent = fd == 0 ? p[1] : p[0];
+            int child = fd == 0 ? p[0] : p[1];
+            parentEnds[fd] = parent;
+            childEnds[fd] = child;
+            // only the engine's end is non-blocking: the flag is shared through dup2
+            LibC.C.fcntl(parent, LibC.F_SETFL, LibC.C.fcntl(parent, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
+            if (fd != 0 && request.pipeSize() > 0) {
+              LibC.C.fcntl(parent, LibC.F_SETPIPE_SZ, request.pipeSize());
+            }
+            check(LibC.C.posix_spawn_file_actions_adddup2(fa, child, fd), "adddup2");
+          } else if (r instanceof SpawnRequest.Open open) {
+            check(LibC.C.posix_spawn_file_actions_addopen(fa, fd, open.path(), open.flags(), 0666), "addopen");
+          } else if (r instanceof SpawnRequest.SameAsStdout) {
+            check(LibC.C.posix_spawn_file_actions_adddup2(fa, 1, 2), "adddup2");
+          }
+        }
+        if (request.cwd() != null) {
+          check(LibC.C.posix_spawn_file_actions_addchdir_np(fa, request.cwd()), "addchdir_np");
+        }
+        check(LibC.C.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
+
+        short flags = LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF;
+        if (request.newSession()) {
+          flags |= LibC.POSIX_SPAWN_SETSID;
+        } else if (request.newProcessGroup()) {
+          flags |= LibC.POSIX_SPAWN_SETPGROUP;
+          check(LibC.C.posix_spawnattr_setpgroup(attr, 0), "setpgroup");
+        }
+        LibC.C.sigemptyset(mask);
+        LibC.C.sigfillset(defaults);
+        check(LibC.C.posix_spawnattr_setsigmask(attr, mask), "setsigmask");
+        check(LibC.C.posix_spawnattr_setsigdefault(attr, defaults), "setsigdefault");
+        check(LibC.C.posix_spawnattr_setflags(attr, flags), "setflags");
+
+        int[] pid = new int[1];
+        int rc = LibC.C.posix_spawn(pid, request.path(), fa, attr,
+          request.argv().toArray(new String[0]), request.envp().toArray(new String[0]));
+        if (rc != 0) {
+          throw spawnFailed(rc, request.argv().get(0) + ": " + Errno.describe(rc));
+        }
+        int pidfd;
+        try {
+          pidfd = (int) LibC.C.syscall(LibC.SYS_PIDFD_OPEN, pid[0], 0);
+        } catch (LastErrorException e) {
+          // cannot watch it: do not leave it running unobserved
+          LibC.C.kill(pid[0], 9);
+          throw spawnFailed(e.getErrorCode(), "pidfd_open: " + Errno.describe(e.getErrorCode()));
+        }
+        SpawnedChild child = new SpawnedChild(pid[0], pidfd, parentEnds[0], parentEnds[1], parentEnds[2]);
+        parentEnds[0] = parentEnds[1] = parentEnds[2] = -1;
+        return child;
+      } finally {
+        LibC.C.posix_spawn_file_actions_destroy(fa);
+        LibC.C.posix_spawnattr_destroy(attr);
+        closeAll(childEnds);
+        closeAll(parentEnds);
+      }
+    } catch (LastErrorException e) {
+      throw spawnFailed(e.getErrorCode(), "spawn setup: " + Errno.describe(e.getErrorCode()));
+    }
+  }
+
+  private static void check(int rc, String call) {
+    if (rc != 0) {
+      throw spawnFailed(rc, call + ": " + Errno.describe(rc));
+    }
+  }
+
+  private static ProcessException spawnFailed(int errno, String message) {
+    return new ProcessException(ErrorCode.SPAWN_FAILED, message, errno);
+  }
+
+  private static void closeAll(int[] fds) {
+    for (int i = 0; i < fds.length; i++) {
+      if (fds[i] >= 0) {
+        closeQuietly(fds[i]);
+        fds[i] = -1;
+      }
+    }
+  }
+
+  /** Closes a raw fd, ignoring errors (used only for fds no {@code FileDescriptor} object owns). */
+  static void closeQuietly(int fd) {
+    try {
+      LibC.C.close(fd);
+    } catch (LastErrorException ignored) {
+      // already closed: nothing to do
+    }
+  }
+}

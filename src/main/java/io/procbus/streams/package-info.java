@@ -1,0 +1,2 @@
+/** Internal implementation shared by the engine and the bus client. */
+package io.procbus.streams;
