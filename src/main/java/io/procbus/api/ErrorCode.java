@@ -29,8 +29,20 @@ public enum ErrorCode {
   SPAWN_FAILED(500),
   /** The operation did not complete in time; a process it concerned was killed (asyncio: {@code TimeoutError}). */
   TIMEOUT(504),
-  /** The engine is closed or closing and accepts no new work. */
-  CLOSED(503);
+  /** The engine or service is closed or closing and accepts no new work. */
+  CLOSED(503),
+  /** No process with this id on this service instance (or it was forgotten after closing). */
+  UNKNOWN_PROCESS(420),
+  /** The caller is not the owner of the process it names. */
+  NOT_OWNER(403),
+  /** A configured limit was reached (live children per service or per owner); nothing was started. */
+  LIMIT_REACHED(430),
+  /** A payload exceeds its configured size (stdin message, run-to-completion input). */
+  PAYLOAD_TOO_LARGE(431),
+  /** A bus message that cannot be decoded: not a JSON object, a wrong field type, an unknown action. */
+  MALFORMED(432),
+  /** The process was given up by the service: undeployed, or its owner's lease expired. */
+  TERMINATED(440);
 
   private final int code;
 

@@ -6,7 +6,7 @@ import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.engine.linux.Errno;
-import io.procbus.engine.linux.SpawnRequest;
+import io.procbus.engine.linux.SpawnPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns an argv and {@link ProcessOptions} into a checked {@link SpawnRequest}: arguments validated,
+ * Turns an argv and {@link ProcessOptions} into a checked {@link SpawnPlan}: arguments validated,
  * the program found on the child's {@code PATH} (as {@code execvpe} would), the environment built.
  */
 final class CommandLine {
@@ -32,7 +32,7 @@ final class CommandLine {
    * @throws ProcessException {@link ErrorCode#INVALID_ARGUMENT} for bad input,
    *     {@link ErrorCode#SPAWN_FAILED} when the program is not found or not executable
    */
-  static SpawnRequest build(List<String> argv, ProcessOptions options, StdioMode defaultMode, int pipeSize) {
+  static SpawnPlan build(List<String> argv, ProcessOptions options, StdioMode defaultMode, int pipeSize) {
     if (argv == null || argv.isEmpty()) {
       throw invalid("argv must name a program");
     }
@@ -52,14 +52,14 @@ final class CommandLine {
       checkText(options.getCwd(), "cwd");
     }
     Map<String, String> env = environment(options);
-    List<SpawnRequest.Redirect> stdio = List.of(
+    List<SpawnPlan.Redirect> stdio = List.of(
       redirect(0, options.getStdin(), defaultMode),
       redirect(1, options.getStdout(), defaultMode),
       redirect(2, options.getStderr(), defaultMode));
     List<String> envp = new ArrayList<>(env.size());
     env.forEach((k, v) -> envp.add(k + "=" + v));
     String path = resolve(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH));
-    return new SpawnRequest(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
+    return new SpawnPlan(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
       options.isNewSession(), pipeSize);
   }
 
@@ -76,25 +76,25 @@ final class CommandLine {
     return env;
   }
 
-  private static SpawnRequest.Redirect redirect(int fd, Stdio stdio, StdioMode defaultMode) {
+  private static SpawnPlan.Redirect redirect(int fd, Stdio stdio, StdioMode defaultMode) {
     StdioMode mode = stdio == null || stdio.getMode() == null ? defaultMode : stdio.getMode();
     String name = new String[] {"stdin", "stdout", "stderr"}[fd];
     return switch (mode) {
-      case PIPE -> new SpawnRequest.Pipe();
-      case INHERIT -> new SpawnRequest.Inherit();
-      case DEVNULL -> SpawnRequest.devNull(fd);
+      case PIPE -> new SpawnPlan.Pipe();
+      case INHERIT -> new SpawnPlan.Inherit();
+      case DEVNULL -> SpawnPlan.devNull(fd);
       case FILE -> {
         if (stdio.getPath() == null || stdio.getPath().isEmpty()) {
           throw invalid(name + " is FILE but has no path");
         }
         checkText(stdio.getPath(), name + " path");
-        yield fd == 0 ? SpawnRequest.readFile(stdio.getPath()) : SpawnRequest.writeFile(stdio.getPath(), stdio.isAppend());
+        yield fd == 0 ? SpawnPlan.readFile(stdio.getPath()) : SpawnPlan.writeFile(stdio.getPath(), stdio.isAppend());
       }
       case STDOUT -> {
         if (fd != 2) {
           throw invalid("only stderr can be STDOUT");
         }
-        yield new SpawnRequest.SameAsStdout();
+        yield new SpawnPlan.SameAsStdout();
       }
     };
   }

@@ -12,6 +12,8 @@ import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.linux.Errno;
 import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnedChild;
+import io.procbus.streams.ChildTransport;
+import io.procbus.api.StdinWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
  * protocol before {@code processExited}); {@code connectionLost} last, once exit is known and every pipe is
  * lost. Everything here runs on {@link #context()}; public methods called from elsewhere are hopped onto it.
  */
-final class EngineTransport implements SubprocessTransport {
+final class EngineTransport implements ChildTransport {
 
   private final LocalProcessEngine engine;
   private final ContextInternal context;
@@ -197,8 +199,8 @@ final class EngineTransport implements SubprocessTransport {
     return exitStatus;
   }
 
-  /** Completes with the exit status, on the context. */
-  Future<ExitStatus> exited() {
+  @Override
+  public Future<ExitStatus> exited() {
     return exited.future();
   }
 
@@ -212,16 +214,9 @@ final class EngineTransport implements SubprocessTransport {
     };
   }
 
-  StdinPipe stdin() {
+  @Override
+  public StdinWriter stdinWriter() {
     return stdin;
-  }
-
-  PipeReader stdout() {
-    return stdout;
-  }
-
-  PipeReader stderr() {
-    return stderr;
   }
 
   @Override
@@ -284,7 +279,8 @@ final class EngineTransport implements SubprocessTransport {
 
   // --- context plumbing shared by the pipes
 
-  ContextInternal context() {
+  @Override
+  public ContextInternal context() {
     return context;
   }
 
@@ -325,7 +321,8 @@ final class EngineTransport implements SubprocessTransport {
   }
 
   /** Like {@link #onContext} for an action with a result. */
-  <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
+  @Override
+  public <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
     if (context.inThread()) {
       return asCurrent(action);
     }

@@ -13,9 +13,10 @@ import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.linux.Pidfd;
-import io.procbus.engine.linux.SpawnRequest;
+import io.procbus.engine.linux.SpawnPlan;
 import io.procbus.engine.linux.SpawnedChild;
 import io.procbus.engine.linux.Spawner;
+import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
@@ -67,13 +68,13 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
 
   @Override
   public Future<ChildProcess> exec(List<String> argv, ProcessOptions options) {
-    return start(() -> argv, options, StdioMode.INHERIT, spawn -> LocalChildProcess.start(spawn, options.getLimit()));
+    return start(() -> argv, options, StdioMode.INHERIT, spawn -> StreamChildProcess.start(spawn, options.getLimit()));
   }
 
   @Override
   public Future<ChildProcess> shell(String command, ProcessOptions options) {
     return start(() -> shellArgv(command), options, StdioMode.INHERIT,
-      spawn -> LocalChildProcess.start(spawn, options.getLimit()));
+      spawn -> StreamChildProcess.start(spawn, options.getLimit()));
   }
 
   @Override
@@ -116,7 +117,7 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
           throw new ProcessException(ErrorCode.CLOSED, "the process engine is closed");
         }
         requireEpoll(context);
-        SpawnRequest request = CommandLine.build(argv.get(), options, defaultMode, PIPE_SIZE);
+        SpawnPlan request = CommandLine.build(argv.get(), options, defaultMode, PIPE_SIZE);
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);

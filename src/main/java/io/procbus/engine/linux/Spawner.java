@@ -23,7 +23,7 @@ public final class Spawner {
    *
    * @throws ProcessException {@link ErrorCode#SPAWN_FAILED} naming the errno
    */
-  public static SpawnedChild spawn(SpawnRequest request) {
+  public static SpawnedChild spawn(SpawnPlan request) {
     int[] parentEnds = {-1, -1, -1};
     int[] childEnds = {-1, -1, -1};
     try (Memory fa = new Memory(LibC.FILE_ACTIONS_SIZE); Memory attr = new Memory(LibC.SPAWNATTR_SIZE);
@@ -32,8 +32,8 @@ public final class Spawner {
       check(LibC.C.posix_spawnattr_init(attr), "posix_spawnattr_init");
       try {
         for (int fd = 0; fd < 3; fd++) {
-          SpawnRequest.Redirect r = request.stdio().get(fd);
-          if (r instanceof SpawnRequest.Pipe) {
+          SpawnPlan.Redirect r = request.stdio().get(fd);
+          if (r instanceof SpawnPlan.Pipe) {
             int[] p = new int[2];
             LibC.C.pipe2(p, LibC.O_CLOEXEC);
             int parent = fd == 0 ? p[1] : p[0];
@@ -46,9 +46,9 @@ public final class Spawner {
               LibC.C.fcntl(parent, LibC.F_SETPIPE_SZ, request.pipeSize());
             }
             check(LibC.C.posix_spawn_file_actions_adddup2(fa, child, fd), "adddup2");
-          } else if (r instanceof SpawnRequest.Open open) {
+          } else if (r instanceof SpawnPlan.Open open) {
             check(LibC.C.posix_spawn_file_actions_addopen(fa, fd, open.path(), open.flags(), 0666), "addopen");
-          } else if (r instanceof SpawnRequest.SameAsStdout) {
+          } else if (r instanceof SpawnPlan.SameAsStdout) {
             check(LibC.C.posix_spawn_file_actions_adddup2(fa, 1, 2), "adddup2");
           }
         }

@@ -15,7 +15,7 @@ import java.util.List;
  * @param newSession whether the child leads a new session
  * @param pipeSize capacity to give stdout and stderr pipes ({@code F_SETPIPE_SZ}), or 0 for the kernel's default
  */
-public record SpawnRequest(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
+public record SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
                            boolean newProcessGroup, boolean newSession, int pipeSize) {
 
   /** Where one fd goes. */

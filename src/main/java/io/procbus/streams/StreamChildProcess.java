@@ -1,4 +1,4 @@
-package io.procbus.engine;
+package io.procbus.streams;
 
 import io.procbus.api.ChildProcess;
 import io.procbus.api.CommunicateResult;
@@ -10,7 +10,6 @@ import io.procbus.api.StdinWriter;
 import io.procbus.api.StreamReader;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
-import io.procbus.streams.StreamReaderImpl;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,25 +18,27 @@ import java.time.Duration;
 import java.util.function.Function;
 
 /**
- * The high-level child: asyncio's {@code Process} together with its {@code SubprocessStreamProtocol}.
- * Pipe data feeds the {@link StreamReader}s, whose buffers pause and resume the pipes.
+ * The high-level child: asyncio's {@code Process} together with its {@code SubprocessStreamProtocol}, over
+ * any {@link ChildTransport}. Pipe data feeds the {@link StreamReader}s, whose buffers pause and resume the
+ * pipes (locally the pipe itself, remotely the owner's credit).
  */
-final class LocalChildProcess implements ChildProcess, SubprocessProtocol {
+public final class StreamChildProcess implements ChildProcess, SubprocessProtocol {
 
   private final int limit;
-  private EngineTransport transport;
-  private StdinPipe stdin;
+  private ChildTransport transport;
+  private StdinWriter stdin;
   private StreamReaderImpl stdout;
   private StreamReaderImpl stderr;
   private Promise<Void> closed;
 
-  private LocalChildProcess(int limit) {
+  private StreamChildProcess(int limit) {
     this.limit = limit;
   }
 
   /** Spawns through {@code spawn} and completes once the child is started. */
-  static Future<ChildProcess> start(Function<SubprocessProtocol, Future<SubprocessTransport>> spawn, int limit) {
-    LocalChildProcess process = new LocalChildProcess(limit);
+  public static Future<ChildProcess> start(Function<SubprocessProtocol, Future<SubprocessTransport>> spawn,
+                                          int limit) {
+    StreamChildProcess process = new StreamChildProcess(limit);
     return spawn.apply(process).map(t -> process);
   }
 
@@ -45,11 +46,11 @@ final class LocalChildProcess implements ChildProcess, SubprocessProtocol {
 
   @Override
   public void connectionMade(SubprocessTransport t) {
-    transport = (EngineTransport) t;
+    transport = (ChildTransport) t;
     closed = transport.context().promise();
-    stdin = transport.stdin();
-    stdout = reader(transport.stdout());
-    stderr = reader(transport.stderr());
+    stdin = transport.stdinWriter();
+    stdout = reader((ReadPipeTransport) transport.pipe(1));
+    stderr = reader((ReadPipeTransport) transport.pipe(2));
   }
 
   private StreamReaderImpl reader(ReadPipeTransport pipe) {

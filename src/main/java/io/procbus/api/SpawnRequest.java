@@ -1,0 +1,138 @@
+package io.procbus.api;
+
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A spawn over the bus: an argv ({@link #getCommand()}) or a shell command line ({@link #getShell()}), exactly
+ * one; the {@link ProcessOptions}; the owner; and an optional run-time limit.
+ *
+ * <p>Over the bus an unset stream is a {@link StdioMode#PIPE} (streamed as events, stdin writable through
+ * the service), as in asyncio's low-level API. JSON:
+ * {@code {"command":["ls","-l"],"options":{"cwd":"/tmp"},"owner":"c0ffee"}}.
+ */
+@DataObject
+@JsonGen(publicConverter = false)
+public class SpawnRequest {
+
+  /** Default for {@link #isDetached()}: the child dies with its owner's lease. */
+  public static final boolean DEFAULT_DETACHED = false;
+  /** Default for {@link #getTimeoutMillis()}: no run-time limit. */
+  public static final long DEFAULT_TIMEOUT_MILLIS = 0;
+  /** Default for {@link #getKillSignal()}: the signal sent when the run-time limit passes. */
+  public static final String DEFAULT_KILL_SIGNAL = "KILL";
+
+  private List<String> command;
+  private String shell;
+  private ProcessOptions options = new ProcessOptions();
+  private String owner;
+  private boolean detached = DEFAULT_DETACHED;
+  private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+  private String killSignal = DEFAULT_KILL_SIGNAL;
+
+  /** An empty request; set a command or a shell line. */
+  public SpawnRequest() {
+  }
+
+  /** A deep copy. */
+  public SpawnRequest(SpawnRequest other) {
+    this(other.toJson());
+  }
+
+  /** Reads the JSON form. */
+  public SpawnRequest(JsonObject json) {
+    SpawnRequestConverter.fromJson(json, this);
+  }
+
+  /** The JSON form. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    SpawnRequestConverter.toJson(this, json);
+    return json;
+  }
+
+  /** The argv to run without a shell, or {@code null}. */
+  public List<String> getCommand() {
+    return command;
+  }
+
+  /** Sets the argv to run without a shell. */
+  public SpawnRequest setCommand(List<String> command) {
+    this.command = command == null ? null : new ArrayList<>(command);
+    return this;
+  }
+
+  /** The command line to run with {@code /bin/sh -c}, or {@code null}. */
+  public String getShell() {
+    return shell;
+  }
+
+  /** Sets the command line to run with {@code /bin/sh -c}. */
+  public SpawnRequest setShell(String shell) {
+    this.shell = shell;
+    return this;
+  }
+
+  /** Streams, cwd, environment, process group and read limit. */
+  public ProcessOptions getOptions() {
+    return options;
+  }
+
+  /** Sets the process options. */
+  public SpawnRequest setOptions(ProcessOptions options) {
+    this.options = options;
+    return this;
+  }
+
+  /** The owner: the client whose lease keeps the child alive, and who alone controls it. */
+  public String getOwner() {
+    return owner;
+  }
+
+  /** Sets the owner. */
+  public SpawnRequest setOwner(String owner) {
+    this.owner = owner;
+    return this;
+  }
+
+  /** Whether the child outlives its owner's lease (it still dies when the service stops). */
+  public boolean isDetached() {
+    return detached;
+  }
+
+  /** Sets whether the child outlives its owner's lease. */
+  public SpawnRequest setDetached(boolean detached) {
+    this.detached = detached;
+    return this;
+  }
+
+  /** Run-time limit in milliseconds (0: none); then {@link #getKillSignal()} is sent. */
+  public long getTimeoutMillis() {
+    return timeoutMillis;
+  }
+
+  /** Sets the run-time limit in milliseconds (0: none). */
+  public SpawnRequest setTimeoutMillis(long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
+    return this;
+  }
+
+  /** The signal name ({@code "TERM"}, {@code "KILL"}, …) sent when the run-time limit passes. */
+  public String getKillSignal() {
+    return killSignal;
+  }
+
+  /** Sets the signal sent when the run-time limit passes. */
+  public SpawnRequest setKillSignal(String killSignal) {
+    this.killSignal = killSignal;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

@@ -1,0 +1,17 @@
+package io.procbus.protocol;
+
+/** Header names of procbus messages. */
+public final class Headers {
+
+  /** Service proxy method name on command messages (vertx-service-proxy's convention). */
+  public static final String ACTION = "action";
+  /** Event type on event messages: one of {@link EventType}'s wire names. */
+  public static final String TYPE = "type";
+  /** Per-process event sequence number on event messages, decimal, from 0, without gaps. */
+  public static final String SEQ = "seq";
+  /** Process id on event messages. */
+  public static final String ID = "id";
+
+  private Headers() {
+  }
+}
