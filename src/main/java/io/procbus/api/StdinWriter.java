@@ -10,8 +10,9 @@ import io.vertx.core.streams.WriteStream;
  *
  * <p>{@link #write} queues the bytes and completes once they were written to the pipe. The queue holds
  * at most {@link #getWriteQueueMaxSize()} bytes: {@link #writeQueueFull()} says when to stop and
- * {@link #drainHandler}/{@link #drain()} when to go on. A write that would exceed twice the maximum fails
- * with {@link ErrorCode#STDIN_FULL} instead of growing memory. Futures complete and handlers run on the
+ * {@link #drainHandler}/{@link #drain()} when to go on. A write made while the queue already holds twice the
+ * maximum fails with {@link ErrorCode#STDIN_FULL} instead of growing memory, so the queue holds at most that
+ * plus the one buffer handed over. Futures complete and handlers run on the
  * context that started the process.
  *
  * <p><em>Errors:</em> a write after {@link #end()} fails with {@link ErrorCode#BROKEN_PIPE}; a write the

@@ -7,8 +7,9 @@ import io.vertx.core.buffer.Buffer;
  * A child's stdin pipe. asyncio: {@code WriteTransport}.
  *
  * <p>Writes are queued and written as the child reads. Above the high mark the protocol gets
- * {@code pauseWriting()}, at the low mark {@code resumeWriting()}. The queue never grows past
- * {@link #maxBufferSize()}: a write beyond it fails with {@link ErrorCode#STDIN_FULL}.
+ * {@code pauseWriting()}, at the low mark {@code resumeWriting()}. A write made while the queue already holds
+ * {@link #maxBufferSize()} bytes fails with {@link ErrorCode#STDIN_FULL}, so the queue holds at most that plus
+ * one write.
  */
 public interface WritePipeTransport extends PipeTransport {
 

@@ -320,14 +320,18 @@ final class EngineTransport implements ChildTransport {
     }
   }
 
-  /** Like {@link #onContext} for an action with a result. */
+  /**
+   * Like {@link #onContext} for an action with a result, which is always bound to the context: called from
+   * another context on the same event loop, the caller's listeners must still run on this one.
+   */
   @Override
   public <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
-    if (context.inThread()) {
-      return asCurrent(action);
-    }
     Promise<T> p = context.promise();
-    context.runOnContext(v -> action.get().onComplete(p));
+    if (context.inThread()) {
+      asCurrent(action).onComplete(p);
+    } else {
+      context.runOnContext(v -> action.get().onComplete(p));
+    }
     return p.future();
   }
 

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's end of a child's stdin pipe: a bounded write queue flushed as the child reads.
@@ -47,6 +48,8 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
 
   // Any thread: read by writeQueueFull() and writeQueueSize()
   private volatile int queued;
+  // Any thread: bytes passed to write() on another thread and not yet queued on the context
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   StdinPipe(EngineTransport owner, int fd) {
     this.owner = owner;
@@ -61,7 +64,9 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
   private void onReady(int ops) {
     if ((ops & (EpollIoOps.EPOLLERR.value() | LoopFd.EPOLLHUP)) != 0) {
       if (queue.isEmpty()) {
-        // asyncio's _read_ready: closed by the peer with nothing pending is a clean close
+        // asyncio's _read_ready: closed by the peer with nothing pending is a clean close; later writes and
+        // drain() still fail (asyncio's drain() raises ConnectionResetError('Connection lost') then)
+        failure = brokenPipe("the child closed its stdin");
         closeNow(null);
       } else {
         lose(brokenPipe("the child closed its stdin"));
@@ -73,7 +78,16 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
 
   @Override
   public Future<Void> write(Buffer data) {
-    return owner.onContextFuture(() -> doWrite(data));
+    // counted at once, so that writeQueueFull() called right after this write from another thread sees it
+    int length = data.length();
+    inFlight.addAndGet(length);
+    return owner.onContextFuture(() -> {
+      try {
+        return doWrite(data);
+      } finally {
+        inFlight.addAndGet(-length); // after doWrite counted it in queued: never seen as neither
+      }
+    });
   }
 
   private Future<Void> doWrite(Buffer data) {
@@ -156,19 +170,24 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
     }
   }
 
+  /**
+   * The queue is at or below the low mark: wake drain() callers; the drain handler only on a full-to-drained
+   * turn, and only once per {@link #drainHandler} call.
+   */
   private void drained() {
-    if (writingPaused) {
-      writingPaused = false;
-      owner.resumeWriting();
-    }
     if (!drainWaiters.isEmpty()) {
       List<Promise<Void>> waiters = new ArrayList<>(drainWaiters);
       drainWaiters.clear();
       waiters.forEach(Promise::complete);
     }
-    if (drainHandler != null) {
+    if (writingPaused) {
+      writingPaused = false;
+      owner.resumeWriting();
       Handler<Void> h = drainHandler;
-      h.handle(null);
+      if (h != null) {
+        drainHandler = null; // one call per set, as AsyncFile: a stale call must not resume a writer paused later
+        h.handle(null);
+      }
     }
   }
 
@@ -178,10 +197,11 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
       return;
     }
     failPending(error);
+    closeNow(error);
+    // last, so that the handler sees stdin closed (and a write from it fails instead of re-entering)
     if (exceptionHandler != null) {
       exceptionHandler.handle(error);
     }
-    closeNow(error);
   }
 
   /** The transport is closing: fail what is pending, close, and report a clean close. */
@@ -304,7 +324,7 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
 
   @Override
   public int writeQueueSize() {
-    return queued;
+    return pendingBytes();
   }
 
   @Override
@@ -331,12 +351,33 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
 
   @Override
   public boolean writeQueueFull() {
-    return queued >= high;
+    return pendingBytes() >= high;
+  }
+
+  /**
+   * Queued plus in-flight bytes. inFlight is read first: a write moves its bytes into queued before it
+   * leaves inFlight, so a reader that sees them gone from inFlight also sees them in queued.
+   */
+  private int pendingBytes() {
+    int hopping = inFlight.get();
+    return hopping + queued;
   }
 
   @Override
   public StdinWriter drainHandler(Handler<Void> handler) {
-    owner.onContext(() -> drainHandler = handler);
+    owner.onContext(() -> {
+      drainHandler = handler;
+      if (handler != null && !writingPaused) {
+        // The queue is not full (a handler set from another thread can arrive after it drained): call it
+        // soon, as AsyncFile does, so that a writer waiting for it is not left paused.
+        owner.context().runOnContext(v -> {
+          if (drainHandler == handler && !writingPaused) {
+            drainHandler = null;
+            handler.handle(null);
+          }
+        });
+      }
+    });
     return this;
   }
 }

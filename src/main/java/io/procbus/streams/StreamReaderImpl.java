@@ -239,7 +239,9 @@ public final class StreamReaderImpl implements StreamReader {
       r.promise.fail(new ProcessException(ErrorCode.CONCURRENT_READ, "a handler was set while a read was waiting"));
     }
     this.handler = handler;
-    drain();
+    // Not now: Vert.x's Pipe calls resume() right after handler(), which would undo a pause that a chunk
+    // delivered here made its handler ask for. Delivery starts in a later task, or at the next fetch().
+    context.runOnContext(v -> drain());
     return this;
   }
 

@@ -663,7 +663,9 @@ class StreamReaderImplTest {
   @Test
   void streamHandlerGetsBufferedBytesFirstThenFedChunksUnchanged(Vertx vertx, VertxTestContext tc) {
     ContextInternal ctx = (ContextInternal) vertx.getOrCreateContext();
-    onContext(ctx, tc, 10, (r, flow) -> {
+    ctx.runOnContext(v -> tc.verify(() -> {
+      RecordingFlow flow = new RecordingFlow();
+      StreamReaderImpl r = new StreamReaderImpl(ctx, 10, flow);
       r.feedData(b("ab"));
       r.feedData(b("cd"));
       List<Buffer> received = new ArrayList<>();
@@ -671,15 +673,20 @@ class StreamReaderImplTest {
         assertSame(ctx, Vertx.currentContext());
         received.add(chunk);
       });
-      assertEquals(List.of("abcd"), strings(received));
-      Buffer chunk = b("x".repeat(100));
-      r.feedData(chunk);
-      assertSame(chunk, received.get(1));
-      r.feedData(b("ef"));
-      assertEquals(List.of("abcd", "x".repeat(100), "ef"), strings(received));
-      assertEquals(0, r.buffered());
-      assertEquals(List.of(), flow.calls);
-    });
+      // not inside handler(): Vert.x's Pipe calls resume() right after it, which must not undo a pause
+      assertEquals(List.of(), strings(received));
+      ctx.runOnContext(v2 -> tc.verify(() -> {
+        assertEquals(List.of("abcd"), strings(received));
+        Buffer chunk = b("x".repeat(100));
+        r.feedData(chunk);
+        assertSame(chunk, received.get(1));
+        r.feedData(b("ef"));
+        assertEquals(List.of("abcd", "x".repeat(100), "ef"), strings(received));
+        assertEquals(0, r.buffered());
+        assertEquals(List.of(), flow.calls);
+        tc.completeNow();
+      }));
+    }));
   }
 
   @Test

@@ -15,6 +15,10 @@ import io.procbus.api.ProcessException;
  */
 public final class Spawner {
 
+  /** glibc's internal real-time signals, which its sigfillset and sigaddset refuse. */
+  private static final int GLIBC_SIGCANCEL = 32;
+  private static final int GLIBC_SIGSETXID = 33;
+
   private Spawner() {
   }
 
@@ -66,6 +70,10 @@ public final class Spawner {
         }
         LibC.C.sigemptyset(mask);
         LibC.C.sigfillset(defaults);
+        // glibc's sigfillset leaves out its two internal signals (32, 33); its posix_spawn then sets them to
+        // SIG_IGN in the child, which survives exec. Asking for their default disposition too keeps the child's
+        // SigIgn empty. Signal n is bit n-1 of the first word on x86_64.
+        defaults.setLong(0, defaults.getLong(0) | (1L << (GLIBC_SIGCANCEL - 1)) | (1L << (GLIBC_SIGSETXID - 1)));
         check(LibC.C.posix_spawnattr_setsigmask(attr, mask), "setsigmask");
         check(LibC.C.posix_spawnattr_setsigdefault(attr, defaults), "setsigdefault");
         check(LibC.C.posix_spawnattr_setflags(attr, flags), "setflags");
