@@ -32,7 +32,7 @@ final class CommandLine {
    * @throws ProcessException {@link ErrorCode#INVALID_ARGUMENT} for bad input,
    *     {@link ErrorCode#SPAWN_FAILED} when the program is not found or not executable
    */
-  static SpawnPlan build(List<String> argv, ProcessOptions options, StdioMode defaultMode, int pipeSize) {
+  static SpawnPlan build(List<String> argv, ProcessOptions options, StdioMode defaultMode) {
     if (argv == null || argv.isEmpty()) {
       throw invalid("argv must name a program");
     }
@@ -60,7 +60,7 @@ final class CommandLine {
     env.forEach((k, v) -> envp.add(k + "=" + v));
     String path = resolve(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH));
     return new SpawnPlan(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
-      options.isNewSession(), pipeSize);
+      options.isNewSession());
   }
 
   private static Map<String, String> environment(ProcessOptions options) {

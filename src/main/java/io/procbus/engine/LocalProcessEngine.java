@@ -43,9 +43,6 @@ import java.util.function.Supplier;
  */
 public final class LocalProcessEngine implements ProcessEngine, Closeable {
 
-  /** Capacity of stdout and stderr pipes: fewer wake-ups per megabyte than the default 64 KiB. */
-  static final int PIPE_SIZE = Integer.getInteger("procbus.pipeSize", 1 << 20);
-
   private final VertxInternal vertx;
   private final EngineOptions options;
   private final ThreadLocal<ByteBuffer> scratch;
@@ -117,7 +114,7 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
           throw new ProcessException(ErrorCode.CLOSED, "the process engine is closed");
         }
         requireEpoll(context);
-        SpawnPlan request = CommandLine.build(argv.get(), options, defaultMode, PIPE_SIZE);
+        SpawnPlan request = CommandLine.build(argv.get(), options, defaultMode);
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);

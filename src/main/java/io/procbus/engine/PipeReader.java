@@ -17,7 +17,7 @@ final class PipeReader implements ReadPipeTransport {
 
   /** Reads per readiness callback, so one busy child cannot hold the event loop. */
   private static final int READS_PER_EVENT = 16;
-  /** At exit, bytes read without regard to pause: at most one full pipe of the largest size Linux allows. */
+  /** At exit, bytes read without regard to pause: one full pipe (64 KiB by default; 1 MiB at most on Linux). */
   private static final int EXIT_DRAIN_LIMIT = 1 << 20;
 
   private final EngineTransport owner;

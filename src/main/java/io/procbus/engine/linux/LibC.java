@@ -24,7 +24,6 @@ interface LibC extends Library {
   int O_CLOEXEC = 02000000;
   int F_GETFL = 3;
   int F_SETFL = 4;
-  int F_SETPIPE_SZ = 1031;
 
   short POSIX_SPAWN_SETPGROUP = 0x02;
   short POSIX_SPAWN_SETSIGDEF = 0x04;

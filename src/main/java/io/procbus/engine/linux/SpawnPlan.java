@@ -13,10 +13,9 @@ import java.util.List;
  * @param stdio three redirections, for fds 0, 1 and 2
  * @param newProcessGroup whether the child leads a new process group
  * @param newSession whether the child leads a new session
- * @param pipeSize capacity to give stdout and stderr pipes ({@code F_SETPIPE_SZ}), or 0 for the kernel's default
  */
 public record SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
-                           boolean newProcessGroup, boolean newSession, int pipeSize) {
+                           boolean newProcessGroup, boolean newSession) {
 
   /** Where one fd goes. */
   public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout {

@@ -46,9 +46,6 @@ public final class Spawner {
             childEnds[fd] = child;
             // only the engine's end is non-blocking: the flag is shared through dup2
             LibC.C.fcntl(parent, LibC.F_SETFL, LibC.C.fcntl(parent, LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
-            if (fd != 0 && request.pipeSize() > 0) {
-              LibC.C.fcntl(parent, LibC.F_SETPIPE_SZ, request.pipeSize());
-            }
             check(LibC.C.posix_spawn_file_actions_adddup2(fa, child, fd), "adddup2");
           } else if (r instanceof SpawnPlan.Open open) {
             check(LibC.C.posix_spawn_file_actions_addopen(fa, fd, open.path(), open.flags(), 0666), "addopen");
