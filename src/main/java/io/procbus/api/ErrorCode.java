@@ -41,8 +41,15 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(431),
   /** A bus message that cannot be decoded: not a JSON object, a wrong field type, an unknown action. */
   MALFORMED(432),
-  /** The process was given up by the service: undeployed, or its owner's lease expired. */
-  TERMINATED(440);
+  /** The process was given up by the service: undeployed, its owner's lease expired, or its owner released it. */
+  TERMINATED(440),
+  /**
+   * Events of a process were lost or reordered on the bus (a gap in {@code seq}): the client stopped tracking
+   * the process and killed it, rather than deliver a stream with a hole in it.
+   */
+  EVENTS_LOST(441),
+  /** An unexpected failure inside procbus (a bug): the message says what; nothing is implied about the process. */
+  INTERNAL(599);
 
   private final int code;
 

@@ -30,6 +30,7 @@ public class ProcessInfo {
   private boolean stdoutPipe;
   private boolean stderrPipe;
   private int limit = ProcessOptions.DEFAULT_LIMIT;
+  private int maxStdinMessageBytes;
   private ProcessState state = ProcessState.RUNNING;
   private ExitStatus exitStatus;
   private long startedAt;
@@ -190,6 +191,17 @@ public class ProcessInfo {
   /** Sets the read buffer limit. */
   public ProcessInfo setLimit(int limit) {
     this.limit = limit;
+    return this;
+  }
+
+  /** The largest {@code writeStdin} payload the service accepts, in bytes: a client splits larger writes. */
+  public int getMaxStdinMessageBytes() {
+    return maxStdinMessageBytes;
+  }
+
+  /** Sets the largest {@code writeStdin} payload the service accepts. */
+  public ProcessInfo setMaxStdinMessageBytes(int maxStdinMessageBytes) {
+    this.maxStdinMessageBytes = maxStdinMessageBytes;
     return this;
   }
 

@@ -13,7 +13,10 @@ import java.util.List;
  *
  * <p>Every method fails with a {@code ServiceException} whose {@code failureCode()} is an
  * {@link ErrorCode#code()}. A bridge client sends a JSON body keyed by parameter name with an
- * {@code action} header naming the method.
+ * {@code action} header naming the method; a body that is not such an object, a field of the wrong type
+ * or an unknown action fails with {@code MALFORMED}. Commands about a process ({@code id}) go to its
+ * instance's address ({@link ProcessInfo#getServiceAddress()}); elsewhere they fail with
+ * {@code UNKNOWN_PROCESS}. Any command naming an owner renews that owner's lease.
  */
 @ProxyGen
 @VertxGen
@@ -26,40 +29,71 @@ public interface ProcessService {
 
   /**
    * Starts a process. It reads nothing and publishes nothing until its owner grants credit on the control
-   * address, so a client that subscribes to the event address first cannot miss a byte.
+   * address, so a client that subscribes to the event address first cannot miss a byte. Unset streams are
+   * pipes.
    *
-   * <p><em>Errors:</em> {@code INVALID_ARGUMENT}, {@code SPAWN_FAILED}, {@code LIMIT_REACHED}, {@code CLOSED}.
+   * <p><em>Errors:</em> {@code INVALID_ARGUMENT}, {@code SPAWN_FAILED}, {@code LIMIT_REACHED}, {@code TIMEOUT}
+   * (the spawn took longer than the service's spawn timeout), {@code CLOSED}.
    */
   Future<ProcessInfo> spawn(SpawnRequest request);
 
-  /** Runs a process to completion and returns its captured output. asyncio: {@code communicate()}. */
+  /**
+   * Runs a process to completion and returns its captured output, like Python's {@code subprocess.run}.
+   * asyncio: {@code communicate()}. It publishes no events.
+   *
+   * <p><em>Errors:</em> as {@link #spawn}; {@code PAYLOAD_TOO_LARGE} (input above the stdin message limit);
+   * {@code TIMEOUT} when {@code timeoutMillis} passed (the kill signal was sent); {@code TERMINATED} when the
+   * service gave the process up.
+   */
   Future<RunResult> run(RunRequest request);
 
   /**
    * Writes to a process's stdin; completes when the engine took the bytes, so a fast writer is paced by a
    * slow child. <em>Errors:</em> {@code UNKNOWN_PROCESS}, {@code NOT_OWNER}, {@code PAYLOAD_TOO_LARGE},
-   * {@code STDIN_FULL}, {@code BROKEN_PIPE}, {@code INVALID_ARGUMENT} (stdin is not a pipe).
+   * {@code STDIN_FULL}, {@code BROKEN_PIPE}, {@code CONNECTION_RESET}, {@code INVALID_ARGUMENT} (stdin is not
+   * a pipe).
    */
   Future<Void> writeStdin(String id, String owner, Buffer data);
 
-  /** Closes a process's stdin once queued bytes are written; the child reads EOF. */
+  /**
+   * Closes a process's stdin once queued bytes are written; completes when it is closed (the child reads
+   * EOF), or fails with the error the pipe was lost with. asyncio: {@code write_eof()}.
+   */
   Future<Void> closeStdin(String id, String owner);
 
   /**
-   * Sends a signal (a name such as {@code "TERM"} or a number such as {@code "10"}) to the process, or to
-   * its process group when {@code group} is true. <em>Errors:</em> {@code PROCESS_LOOKUP} after exit.
+   * Closes one pipe now: {@code fd} 0 drops the queued stdin bytes (asyncio: {@code abort()}), 1 or 2 closes
+   * the read end, so the child's next write to it fails with {@code EPIPE}.
+   * <em>Errors:</em> {@code INVALID_ARGUMENT} for another fd or a stream that is not a pipe.
+   */
+  Future<Void> closePipe(String id, String owner, int fd);
+
+  /**
+   * Kills the process (SIGKILL) if it runs and closes every pipe; its {@code exit} and {@code closed} events
+   * still follow. Idempotent. asyncio: {@code SubprocessTransport.close()}.
+   */
+  Future<Void> closeProcess(String id, String owner);
+
+  /**
+   * Sends a signal (a name such as {@code "TERM"} or {@code "SIGTERM"}, or a number such as {@code "10"}) to
+   * the process, or to its process group when {@code group} is true. <em>Errors:</em> {@code PROCESS_LOOKUP}
+   * after exit (nothing is sent); {@code INVALID_ARGUMENT} for an unknown signal, or a group signal to a
+   * process that leads no group.
    */
   Future<Void> signal(String id, String owner, String signal, boolean group);
 
-  /** The state of one process. */
+  /** The state of one process (anyone may ask). <em>Errors:</em> {@code UNKNOWN_PROCESS}. */
   Future<ProcessInfo> info(String id);
 
-  /** The processes of this service instance (of every instance, through {@code <prefix>.service}: one of them). */
+  /** The processes of this service instance (through {@code <prefix>.service}: of one instance). */
   Future<List<ProcessInfo>> list();
 
   /** Renews the lease of {@code owner}; returns the lease length in milliseconds. */
   Future<Long> renewLease(String owner);
 
-  /** Ends the lease of {@code owner} now: its non-detached children are terminated. */
+  /**
+   * Ends the lease of {@code owner} now: its non-detached children are terminated (TERM, grace, KILL);
+   * completes once they are all reaped.
+   */
   Future<Void> release(String owner);
 }

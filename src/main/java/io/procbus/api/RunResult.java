@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * What {@code run} returns: the captured output, whether it was cut, and the exit status.
  *
- * <p>JSON: {@code {"pid":4242,"stdout":"Mwo=","stderr":"","stdoutTruncated":false,"stderrTruncated":false,
+ * <p>JSON (bytes in base64url without padding): {@code {"pid":4242,"stdout":"Mwo","stderr":"","stdoutTruncated":false,"stderrTruncated":false,
  * "stdoutBytes":2,"stderrBytes":0,"exitStatus":{"code":0},"returnCode":0,"inputDelivered":true}}.
  */
 @DataObject

@@ -4,8 +4,9 @@ package io.procbus.protocol;
  * The events a process publishes on {@code <prefix>.process.<id>}, each with a {@link Headers#SEQ}.
  *
  * <p>Order: all {@link #STDOUT} chunks before stdout's {@link #EOF}, likewise stderr; {@link #EXIT} after
- * every byte the child itself wrote; {@link #CLOSED} last. {@link #TERMINATED} replaces the rest when the
- * service gives the process up.
+ * every byte the child itself wrote; {@link #CLOSED} last. {@link #TERMINATED} announces that the service
+ * gave the process up: no chunk follows it, but {@link #EOF}, {@link #STDIN_CLOSED}, {@link #EXIT} and
+ * {@link #CLOSED} still do, so that an observer learns when the child is gone.
  */
 public enum EventType {
   /** A stdout chunk: a {@code Buffer} body, never empty. */
@@ -20,7 +21,10 @@ public enum EventType {
   EXIT("exit"),
   /** Exit is known and every pipe is closed: {@code {}}. The last event of a process. */
   CLOSED("closed"),
-  /** The service gave the process up (undeploy, lease expiry): {@code {"code":...,"message":...}}; last. */
+  /**
+   * The service gave the process up (undeploy, lease expiry, release) and is terminating it (TERM, grace,
+   * KILL): {@code {"code":440,"reason":"lease-expired","message":"…"}}. No chunk follows.
+   */
   TERMINATED("terminated");
 
   private final String wire;

@@ -4,6 +4,8 @@ import io.procbus.api.ChildProcess;
 import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
+import io.procbus.client.ProcessClient;
+import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -29,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The engine benchmark: W1–W5 of issue 2, each run on the procbus engine and on the
- * {@code java.lang.Process} baseline in the same JVM, printed as one table with engine/baseline ratios.
+ * The benchmark: W1–W5 of issue 2 on the procbus engine, W1–W3 also through the local event bus (a
+ * {@code ProcessVerticle} and the Java {@code ProcessClient} in the same Vert.x), each beside the
+ * {@code java.lang.Process} baseline measured in the same run, printed as one table with ratios to it.
  *
  * <p>Run with {@code bench/run} (or {@code bench/run --quick} for a short smoke run). Not a test: nothing
  * here is timed by the build.
@@ -45,6 +48,7 @@ public final class Bench {
   private final boolean quick;
   private final Vertx vertx;
   private final ProcessEngine engine;
+  private final ProcessEngine bus;
   private final List<Row> rows = new ArrayList<>();
 
   /** One line of the table; {@code pass} is null where the issue sets no target. */
@@ -52,10 +56,13 @@ public final class Bench {
              Boolean pass) {
   }
 
-  private Bench(boolean quick) {
+  private Bench(boolean quick) throws Exception {
     this.quick = quick;
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.engine = ProcessEngine.create(vertx);
+    // the same workloads through the local event bus: a ProcessVerticle and the Java client in this Vert.x
+    vertx.deployVerticle(new ProcessVerticle()).await(30, TimeUnit.SECONDS);
+    this.bus = ProcessClient.create(vertx);
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,15 +92,18 @@ public final class Bench {
   private void w1() throws Exception {
     int total = quick ? 400 : 2000;
     int inFlight = 32;
-    w1Engine(200, inFlight); // warm-up
+    w1Engine(engine, 200, inFlight); // warm-up
+    w1Engine(bus, 200, inFlight);
     w1Baseline(200, inFlight);
-    double engineRate = total / seconds(() -> w1Engine(total, inFlight));
+    double engineRate = total / seconds(() -> w1Engine(engine, total, inFlight));
+    double busRate = total / seconds(() -> w1Engine(bus, total, inFlight));
     double baseRate = total / seconds(() -> w1Baseline(total, inFlight));
-    rows.add(new Row("W1 spawn /bin/true x" + total + ", 32 in flight", "spawns/s", "/s", engineRate, baseRate,
-      ">= 2000/s", engineRate >= 2000));
+    String name = "W1 spawn /bin/true x" + total + ", 32 in flight";
+    rows.add(new Row(name, "spawns/s, engine", "/s", engineRate, baseRate, ">= 2000/s", engineRate >= 2000));
+    rows.add(new Row(name, "spawns/s, local bus", "/s", busRate, baseRate, ">= 0.75x engine", busRate >= 0.75 * engineRate));
   }
 
-  private void w1Engine(int total, int inFlight) {
+  private void w1Engine(ProcessEngine engine, int total, int inFlight) {
     onContext(() -> {
       Promise<Void> done = Promise.promise();
       int[] counts = {0, 0};
@@ -137,19 +147,22 @@ public final class Bench {
   private void w2() throws Exception {
     long one = quick ? 256L << 20 : 2048L << 20;
     long each = quick ? 32L << 20 : 256L << 20;
-    w2Engine(1, 64L << 20); // warm-up
+    w2Engine(engine, 1, 64L << 20); // warm-up
+    w2Engine(bus, 1, 64L << 20);
     w2Baseline(1, 64L << 20);
-    double e1 = one / seconds(() -> w2Engine(1, one)) / 1e6;
+    double e1 = one / seconds(() -> w2Engine(engine, 1, one)) / 1e6;
+    double u1 = one / seconds(() -> w2Engine(bus, 1, one)) / 1e6;
     double b1 = one / seconds(() -> w2Baseline(1, one)) / 1e6;
-    rows.add(new Row("W2 head -c " + (one >> 20) + "MiB /dev/zero, 1 child", "throughput", "MB/s", e1, b1,
-      ">= 0.85x baseline", e1 >= 0.85 * b1));
-    double e8 = 8 * each / seconds(() -> w2Engine(8, each)) / 1e6;
+    String name = "W2 head -c " + (one >> 20) + "MiB /dev/zero, 1 child";
+    rows.add(new Row(name, "throughput, engine", "MB/s", e1, b1, ">= 0.85x baseline", e1 >= 0.85 * b1));
+    rows.add(new Row(name, "throughput, local bus", "MB/s", u1, b1, ">= 1500 MB/s", u1 >= 1500));
+    double e8 = 8 * each / seconds(() -> w2Engine(engine, 8, each)) / 1e6;
     double b8 = 8 * each / seconds(() -> w2Baseline(8, each)) / 1e6;
     rows.add(new Row("W2 8 children x " + (each >> 20) + "MiB", "throughput", "MB/s", e8, b8,
       ">= 0.85x baseline", e8 >= 0.85 * b8));
   }
 
-  private void w2Engine(int children, long bytes) throws Exception {
+  private void w2Engine(ProcessEngine engine, int children, long bytes) throws Exception {
     List<CompletableFuture<Long>> all = new ArrayList<>();
     for (int i = 0; i < children; i++) {
       CompletableFuture<Long> done = new CompletableFuture<>();
@@ -200,17 +213,21 @@ public final class Bench {
   private void w3() throws Exception {
     int n = quick ? 5000 : 20000;
     Buffer line = Buffer.buffer("x".repeat(63) + "\n");
-    long[] engineNs = w3Engine(line, n);
+    long[] engineNs = w3Engine(engine, line, n);
+    long[] busNs = w3Engine(bus, line, n);
     long[] baseNs = w3Baseline(line.getBytes(), n);
-    double e50 = percentile(engineNs, 50) / 1e3;
     double b50 = percentile(baseNs, 50) / 1e3;
-    double e99 = percentile(engineNs, 99) / 1e3;
     double b99 = percentile(baseNs, 99) / 1e3;
-    rows.add(new Row("W3 cat round trip, " + n + " x 64 B", "p50", "us", e50, b50, "<= 40 us", e50 <= 40));
-    rows.add(new Row("W3 cat round trip, " + n + " x 64 B", "p99", "us", e99, b99, "-", null));
+    String name = "W3 cat round trip, " + n + " x 64 B";
+    double e50 = percentile(engineNs, 50) / 1e3;
+    double u50 = percentile(busNs, 50) / 1e3;
+    rows.add(new Row(name, "p50, engine", "us", e50, b50, "<= 40 us", e50 <= 40));
+    rows.add(new Row(name, "p99, engine", "us", percentile(engineNs, 99) / 1e3, b99, "-", null));
+    rows.add(new Row(name, "p50, local bus", "us", u50, b50, "<= 80 us", u50 <= 80));
+    rows.add(new Row(name, "p99, local bus", "us", percentile(busNs, 99) / 1e3, b99, "-", null));
   }
 
-  private long[] w3Engine(Buffer line, int n) throws Exception {
+  private long[] w3Engine(ProcessEngine engine, Buffer line, int n) throws Exception {
     int warm = 2000;
     long[] samples = new long[n];
     onContext(() -> engine.exec(List.of("cat"), PIPES).compose(p -> {
@@ -440,10 +457,10 @@ public final class Bench {
   }
 
   private void print() {
-    String fmt = "| %-48s | %-20s | %12s | %12s | %8s | %-17s | %-4s |%n";
+    String fmt = "| %-48s | %-30s | %12s | %12s | %8s | %-17s | %-4s |%n";
     System.out.println();
     System.out.printf(Locale.ROOT, fmt, "workload", "metric", "procbus", "j.l.Process", "ratio", "target", "ok");
-    System.out.println("|" + "-".repeat(50) + "|" + "-".repeat(22) + "|" + "-".repeat(14) + "|" + "-".repeat(14) + "|"
+    System.out.println("|" + "-".repeat(50) + "|" + "-".repeat(32) + "|" + "-".repeat(14) + "|" + "-".repeat(14) + "|"
       + "-".repeat(10) + "|" + "-".repeat(19) + "|" + "-".repeat(6) + "|");
     for (Row r : rows) {
       String ratio = r.baseline() == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", r.engine() / r.baseline());

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code communicate()} and the plain stdin/stdout round trip: conformance A4–A7, A14, A16–A21, A33–A35,
  * A37, B9, B10, 2.9, 2.14 and hard case 1, plus the issue's 100 MiB through {@code cat}.
  */
-class CommunicateTest extends EngineTestBase {
+public class CommunicateTest extends EngineTestBase {
 
   /** asyncio's {@code support.PIPE_MAX_SIZE}: more than any pipe holds. */
   static final int PIPE_MAX_SIZE = 4 * 1024 * 1024 + 1;

@@ -47,9 +47,13 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Tests synchronise on futures, exits and received bytes only; the one kind of bounded window they use
  * ("this must not happen within 1 s") is a Vert.x timer raced against the future in question.
+ *
+ * <p>The engine under test comes from {@link #createEngine}: the in-JVM engine here; the suites run through
+ * the bus in {@code io.procbus.client} ({@code RemoteCommunicateTest} and the others) with a
+ * {@code ProcessClient} instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class EngineTestBase {
+public abstract class EngineTestBase {
 
   /** Upper bound for one await; every test also has its own {@code @Timeout}. */
   static final long AWAIT_SECONDS = 20;
@@ -59,10 +63,15 @@ abstract class EngineTestBase {
   ProcessEngine engine;
   private final List<ChildProcess> tracked = new CopyOnWriteArrayList<>();
 
+  /** The engine under test, created once per class on {@code vertx}. */
+  protected ProcessEngine createEngine(Vertx vertx) throws Exception {
+    return ProcessEngine.create(vertx);
+  }
+
   @BeforeAll
-  void startEngine() {
+  void startEngine() throws Exception {
     vertx = newNativeVertx();
-    engine = ProcessEngine.create(vertx);
+    engine = createEngine(vertx);
   }
 
   @AfterEach

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Exit status contract: exact codes, {@code -N} for death by signal N (conformance 2.2, hard case 4), signals
  * after exit (2.3, A1), the signal/exit race (A38) and spawn failures (A27, A28).
  */
-class ExitStatusTest extends EngineTestBase {
+public class ExitStatusTest extends EngineTestBase {
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 3, 126, 255})

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * How children are started, grouped, signalled, reaped and bound to contexts: A8, A10, A12, B12, B14, C8,
  * hard cases 5 and 7, issue 2 guarantees 4, 5, 7 and 8.
  */
-class LifecycleTest extends EngineTestBase {
+public class LifecycleTest extends EngineTestBase {
 
   /** The one libc call these tests need: to make the JVM ignore a signal, as nohup does with SIGHUP. */
   interface TestLibC extends Library {

@@ -43,14 +43,19 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The low-level API ({@code subprocessExec}/{@code subprocessShell} with a {@link RecordingProtocol}) against
  * real children: conformance B1–B14, A1, A25, A26, A36 and Part 2.15/2.16, the pipe transports and the
  * context callbacks run on.
+ *
+ * <p>The suite runs against the in-JVM engine; a subclass overrides {@link #createEngine} to run it against
+ * another {@link ProcessEngine} (the bus client: {@code io.procbus.client.RemoteProtocolTest}).
  */
-class ProtocolTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public class ProtocolTest {
 
   /** Upper bound of every single await; the per-test {@code @Timeout} bounds the whole test. */
   private static final long AWAIT_SECONDS = 10;
@@ -66,15 +71,20 @@ class ProtocolTest {
   private static Vertx vertx;
   private static ProcessEngine engine;
 
+  /** The engine under test, created once per class on {@code vertx}. */
+  protected ProcessEngine createEngine(Vertx vertx) throws Exception {
+    return ProcessEngine.create(vertx);
+  }
+
   @BeforeAll
-  static void startVertx() {
+  void startVertx() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     assertTrue(vertx.isNativeTransportEnabled(), "the engine needs the native epoll transport");
-    engine = ProcessEngine.create(vertx);
+    engine = createEngine(vertx);
   }
 
   @AfterAll
-  static void closeVertx() throws Exception {
+  void closeVertx() throws Exception {
     vertx.close().await(20, SECONDS);
   }
 
@@ -537,7 +547,7 @@ class ProtocolTest {
    */
   @Test
   @Timeout(20)
-  void writesToANonReadingChildPauseWritingThenFailWithStdinFull() throws Exception {
+  public void writesToANonReadingChildPauseWritingThenFailWithStdinFull() throws Exception {
     int high = 16 * 1024;
     int low = 4 * 1024;
     Buffer chunk = Buffer.buffer(new byte[4096]);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * A child's stdin as a bounded write queue: broken pipes surface as codes (A13), writes after close, the
  * {@code STDIN_FULL} bound, drain and the drain handler, a child closing stdin while idle, and call order.
  */
-class StdinTest extends EngineTestBase {
+public class StdinTest extends EngineTestBase {
 
   static final Set<ErrorCode> PIPE_GONE = Set.of(ErrorCode.BROKEN_PIPE, ErrorCode.CONNECTION_RESET);
   /** More than a child's pipes (1 MiB each at most, pipe-max-size), its own buffer and a paused reader hold. */

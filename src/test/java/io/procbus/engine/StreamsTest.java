@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * A46, hard case 3), the asyncio {@code StreamReader} operations on real pipes (C11, C20–C23, C27, C28,
  * C31, C32) and the Vert.x {@code ReadStream} view.
  */
-class StreamsTest extends EngineTestBase {
+public class StreamsTest extends EngineTestBase {
 
   /** Bytes one pipe read can deliver at most ({@code EngineOptions} default read buffer). */
   static final int READ_CHUNK = 65_536;

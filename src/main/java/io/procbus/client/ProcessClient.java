@@ -1,0 +1,61 @@
+package io.procbus.client;
+
+import io.procbus.api.ChildProcess;
+import io.procbus.api.ProcessEngine;
+import io.procbus.api.ProcessService;
+import io.procbus.api.RunRequest;
+import io.procbus.api.RunResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * A {@link ProcessEngine} whose children run in a procbus service on the event bus: code written against
+ * {@link ProcessEngine} and {@link ChildProcess} runs unchanged on either.
+ *
+ * <p>Each child is owned by this client ({@link #owner()}). Its output comes as events on the child's
+ * address, paced by credit this client grants as its readers consume, so a client that stops reading stops
+ * the child (back-pressure end to end); stdin writes complete when the service's engine took the bytes. The
+ * owner's lease is renewed on every instance the client has live children on; {@link #close()} releases
+ * them. Futures complete, and handlers run, on the context that started the child, as with the engine.
+ *
+ * <p><em>Errors:</em> every failure is a {@link io.procbus.api.ProcessException} with a stable
+ * {@link io.procbus.api.ErrorCode}: the service's codes as they are, a command without a reply in time as
+ * {@code TIMEOUT}, no service at the address as {@code CLOSED}. A child the service gave up (undeployed,
+ * lease expired) fails with {@code TERMINATED}; a gap in its event sequence with {@code EVENTS_LOST}.
+ *
+ * <p><em>Caveats:</em> a child runs on the service's machine: paths, environment and inherited descriptors
+ * are the service's. {@link #liveCount()} counts this client's children only.
+ */
+public interface ProcessClient extends ProcessEngine {
+
+  /** A client with {@code options}. */
+  static ProcessClient create(Vertx vertx, ProcessClientOptions options) {
+    return new ProcessClientImpl(vertx, options);
+  }
+
+  /** A client of the service at the default prefix, with every default. */
+  static ProcessClient create(Vertx vertx) {
+    return create(vertx, new ProcessClientOptions());
+  }
+
+  /**
+   * Runs a process to completion in the service and returns its captured output, like Python's
+   * {@code subprocess.run}. The request's owner defaults to this client's. Not bounded by the request
+   * timeout: bound it with {@code spawn.timeoutMillis}.
+   */
+  Future<RunResult> run(RunRequest request);
+
+  /** The service proxy at the configured service address (commands fail with its codes, unmapped). */
+  ProcessService service();
+
+  /** The owner id of this client's children. */
+  String owner();
+
+  /**
+   * Refuses new spawns ({@code CLOSED}), stops renewing, releases the owner on every instance it used (the
+   * service terminates its children: TERM, grace, KILL) and completes once they are reaped; children still
+   * open then fail with {@code TERMINATED}. Closing Vert.x closes the client.
+   */
+  @Override
+  Future<Void> close();
+}

@@ -1,0 +1,382 @@
+package io.procbus.client;
+
+import io.procbus.api.ChildProcess;
+import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
+import io.procbus.api.ProcessInfo;
+import io.procbus.api.ProcessOptions;
+import io.procbus.api.ProcessService;
+import io.procbus.api.RunRequest;
+import io.procbus.api.RunResult;
+import io.procbus.api.SpawnRequest;
+import io.procbus.api.Stdio;
+import io.procbus.api.StdioMode;
+import io.procbus.api.SubprocessProtocol;
+import io.procbus.api.SubprocessTransport;
+import io.procbus.protocol.Addresses;
+import io.procbus.streams.StreamChildProcess;
+import io.vertx.core.Closeable;
+import io.vertx.core.Completable;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@link ProcessClient}: spawns through the service proxy, then hands each child to a
+ * {@link RemoteTransport} bound to the caller's context (the rule of the in-JVM engine: an event-loop context
+ * as it is, a worker's event loop, or a new event-loop context for a thread outside Vert.x).
+ *
+ * <p>Children live on many contexts, so the client's own tables are concurrent; the lease timer runs on the
+ * client's own context.
+ */
+final class ProcessClientImpl implements ProcessClient, Closeable {
+
+  private static final Logger LOG = Logger.getLogger(ProcessClientImpl.class.getName());
+  /** Send timeout of the commands that wait for the child (stdin writes and close, runs): no timeout, in effect. */
+  private static final long UNBOUNDED_MILLIS = Integer.MAX_VALUE;
+
+  /**
+   * One service instance this client has used: its proxies, and how many of its children are not finished
+   * (the lease is renewed while any is: a child that exited may still have a grandchild writing to its pipe).
+   */
+  record Instance(String address, ProcessService commands, ProcessService streams, AtomicInteger open) {
+  }
+
+  private final VertxInternal vertx;
+  private final ProcessClientOptions options;
+  private final String owner;
+  private final ProcessService service;
+  private final ProcessService runService;
+  private final ContextInternal clientContext;
+  private final long renewTimer;
+
+  // Any thread
+  private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+  private final Set<RemoteTransport> live = ConcurrentHashMap.newKeySet();
+  private final Set<RemoteTransport> open = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Promise<Void>> closing = new AtomicReference<>();
+
+  ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
+    if (options.getWindow() < 1 || options.getLeaseRenewMillis() < 0 || options.getRequestTimeoutMillis() < 1) {
+      throw new ProcessException(ErrorCode.INVALID_ARGUMENT,
+        "window and requestTimeoutMillis must be positive, leaseRenewMillis 0 or more: " + options);
+    }
+    this.vertx = (VertxInternal) vertx;
+    this.options = new ProcessClientOptions(options);
+    this.owner = options.getOwner() != null ? options.getOwner() : UUID.randomUUID().toString();
+    String address = options.getServiceAddress() != null ? options.getServiceAddress()
+      : new Addresses(options.getPrefix()).service();
+    this.service = proxy(address, options.getRequestTimeoutMillis());
+    this.runService = proxy(address, UNBOUNDED_MILLIS);
+    this.clientContext = this.vertx.createEventLoopContext();
+    this.renewTimer = options.getLeaseRenewMillis() > 0
+      ? clientContext.setPeriodic(options.getLeaseRenewMillis(), t -> renewLeases()) : -1;
+    this.vertx.addCloseHook(this);
+  }
+
+  private ProcessService proxy(String address, long timeoutMillis) {
+    return new ServiceProxyBuilder(vertx).setAddress(address)
+      .setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class);
+  }
+
+  VertxInternal vertx() {
+    return vertx;
+  }
+
+  ProcessClientOptions options() {
+    return options;
+  }
+
+  @Override
+  public String owner() {
+    return owner;
+  }
+
+  @Override
+  public ProcessService service() {
+    return service;
+  }
+
+  // --- spawning
+
+  @Override
+  public Future<ChildProcess> exec(List<String> argv, ProcessOptions options) {
+    return start(false, argv, null, options, StdioMode.INHERIT, spawn -> StreamChildProcess.start(spawn, options.getLimit()));
+  }
+
+  @Override
+  public Future<ChildProcess> shell(String command, ProcessOptions options) {
+    return start(true, null, command, options, StdioMode.INHERIT, spawn -> StreamChildProcess.start(spawn, options.getLimit()));
+  }
+
+  @Override
+  public Future<SubprocessTransport> subprocessExec(SubprocessProtocol protocol, List<String> argv,
+                                                    ProcessOptions options) {
+    return start(false, argv, null, options, StdioMode.PIPE, spawn -> spawn.apply(requireProtocol(protocol)));
+  }
+
+  @Override
+  public Future<SubprocessTransport> subprocessShell(SubprocessProtocol protocol, String command,
+                                                     ProcessOptions options) {
+    return start(true, null, command, options, StdioMode.PIPE, spawn -> spawn.apply(requireProtocol(protocol)));
+  }
+
+  private static SubprocessProtocol requireProtocol(SubprocessProtocol protocol) {
+    if (protocol == null) {
+      throw invalid("protocol must not be null");
+    }
+    return protocol;
+  }
+
+  /**
+   * Binds a context and, on it, validates what JSON cannot carry faithfully (nulls inside lists and maps; the
+   * rest is the service's to check) and hands {@code starter} the function that spawns for a protocol.
+   */
+  private <T> Future<T> start(boolean isShell, List<String> argv, String shell, ProcessOptions options, StdioMode defaultMode,
+                              Function<Function<SubprocessProtocol, Future<SubprocessTransport>>, Future<T>> starter) {
+    ContextInternal context = bindContext();
+    Promise<T> result = context.promise();
+    context.runOnContext(v -> {
+      try {
+        if (closing.get() != null) {
+          throw new ProcessException(ErrorCode.CLOSED, "the process client is closed");
+        }
+        SpawnRequest request = request(isShell, argv, shell, options, defaultMode);
+        starter.apply(protocol -> spawn(context, protocol, request)).onComplete(result);
+      } catch (ProcessException e) {
+        result.fail(e);
+      } catch (RuntimeException e) {
+        result.fail(new ProcessException(ErrorCode.INTERNAL, "spawn failed: " + e));
+      }
+    });
+    return result.future();
+  }
+
+  private SpawnRequest request(boolean isShell, List<String> argv, String shell, ProcessOptions options,
+                               StdioMode defaultMode) {
+    if (options == null) {
+      throw invalid("options must not be null");
+    }
+    SpawnRequest request = new SpawnRequest().setOwner(owner);
+    if (!isShell) {
+      if (argv == null || argv.isEmpty()) {
+        throw invalid("argv must name a program");
+      }
+      for (String arg : argv) {
+        if (arg == null) {
+          throw invalid("argument must not be null");
+        }
+      }
+      request.setCommand(argv);
+    } else if (shell == null) {
+      throw invalid("command must not be null");
+    } else {
+      request.setShell(shell);
+    }
+    options.getEnv().forEach((name, value) -> {
+      if (name == null || value == null) {
+        throw invalid("environment names and values must not be null");
+      }
+    });
+    ProcessOptions sent = new ProcessOptions(options);
+    sent.setStdin(withDefault(sent.getStdin(), defaultMode));
+    sent.setStdout(withDefault(sent.getStdout(), defaultMode));
+    sent.setStderr(withDefault(sent.getStderr(), defaultMode));
+    return request.setOptions(sent);
+  }
+
+  private static Stdio withDefault(Stdio stdio, StdioMode mode) {
+    return stdio == null || stdio.getMode() == null ? new Stdio().setMode(mode) : stdio;
+  }
+
+  /** On {@code context}: the spawn command, then the transport's subscription and attach. */
+  private Future<SubprocessTransport> spawn(ContextInternal context, SubprocessProtocol protocol,
+                                            SpawnRequest request) {
+    return service.spawn(request)
+      .recover(e -> Future.failedFuture(toProcessException(e)))
+      .compose(info -> {
+        Instance instance = instance(info.getServiceAddress());
+        if (closing.get() != null) {
+          instance.commands().closeProcess(info.getId(), owner);
+          return Future.failedFuture(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
+        }
+        RemoteTransport transport = new RemoteTransport(this, context, protocol, info, instance);
+        live.add(transport);
+        open.add(transport);
+        instance.open().incrementAndGet();
+        return transport.start();
+      });
+  }
+
+  @Override
+  public Future<RunResult> run(RunRequest request) {
+    ContextInternal context = bindContext();
+    Promise<RunResult> result = context.promise();
+    context.runOnContext(v -> {
+      if (closing.get() != null) {
+        result.fail(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
+        return;
+      }
+      if (request == null || request.getSpawn() == null) {
+        result.fail(invalid("request and request.spawn are required"));
+        return;
+      }
+      RunRequest sent = new RunRequest(request.toJson());
+      if (sent.getSpawn().getOwner() == null && !sent.getSpawn().isDetached()) {
+        sent.getSpawn().setOwner(owner);
+      }
+      runService.run(sent).recover(e -> Future.failedFuture(toProcessException(e))).onComplete(result);
+    });
+    return result.future();
+  }
+
+  private ContextInternal bindContext() {
+    ContextInternal current = ContextInternal.current();
+    if (current != null && current.owner() == vertx) {
+      if (current.isEventLoopContext()) {
+        return current;
+      }
+      return vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP)
+        .withEventLoop(current.nettyEventLoop()).build();
+    }
+    return vertx.createEventLoopContext();
+  }
+
+  Instance instance(String address) {
+    return instances.computeIfAbsent(address, a -> new Instance(a, proxy(a, options.getRequestTimeoutMillis()),
+      proxy(a, UNBOUNDED_MILLIS), new AtomicInteger()));
+  }
+
+  // --- bookkeeping, from the transports' contexts
+
+  /** The child exited (or was given up): it no longer counts as live. */
+  void exited(RemoteTransport transport) {
+    live.remove(transport);
+  }
+
+  /** The child is finished: nothing more will come for it, and its instance's lease need not be renewed for it. */
+  void forget(RemoteTransport transport) {
+    live.remove(transport);
+    if (open.remove(transport)) {
+      transport.instance().open().decrementAndGet();
+    }
+  }
+
+  @Override
+  public int liveCount() {
+    return live.size();
+  }
+
+  // --- leases
+
+  private void renewLeases() {
+    for (Instance instance : instances.values()) {
+      if (instance.open().get() > 0) {
+        instance.commands().renewLease(owner).onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+            instanceGone(instance);
+          } else {
+            LOG.log(Level.FINE, "lease renewal at " + instance.address() + " failed", e);
+          }
+        });
+      }
+    }
+  }
+
+  /** Nobody serves the instance's address any more: its children cannot be reached or watched. */
+  private void instanceGone(Instance instance) {
+    ProcessException gone = new ProcessException(ErrorCode.CONNECTION_RESET, "the service instance at "
+      + instance.address() + " is gone");
+    for (RemoteTransport t : new ArrayList<>(open)) {
+      if (t.instance() == instance) {
+        t.fail(gone);
+      }
+    }
+  }
+
+  // --- close
+
+  @Override
+  public Future<Void> close() {
+    Promise<Void> p = Promise.promise();
+    close(p);
+    return p.future();
+  }
+
+  /** Closes as a Vert.x close hook too. */
+  @Override
+  public void close(Completable<Void> completion) {
+    Promise<Void> mine = Promise.promise();
+    if (closing.compareAndSet(null, mine)) {
+      vertx.removeCloseHook(this);
+      if (renewTimer != -1) {
+        vertx.cancelTimer(renewTimer);
+      }
+      List<Future<Void>> released = new ArrayList<>();
+      for (Instance instance : instances.values()) {
+        released.add(instance.commands().release(owner));
+      }
+      Future.join(released).onComplete(ar -> {
+        ProcessException closed = new ProcessException(ErrorCode.TERMINATED, "the process client was closed");
+        for (RemoteTransport t : new ArrayList<>(open)) {
+          t.fail(closed);
+        }
+        mine.complete();
+      });
+    }
+    closing.get().future().onComplete(completion);
+  }
+
+  // --- errors
+
+  private static ProcessException invalid(String message) {
+    return new ProcessException(ErrorCode.INVALID_ARGUMENT, message);
+  }
+
+  /** A failure as the API reports it: a {@link ProcessException} with a stable code. */
+  static ProcessException toProcessException(Throwable e) {
+    if (e instanceof ProcessException pe) {
+      return pe;
+    }
+    if (e instanceof ReplyException re) {
+      switch (re.failureType()) {
+        case TIMEOUT:
+          return new ProcessException(ErrorCode.TIMEOUT, "no reply from the procbus service in time: " + re.getMessage());
+        case NO_HANDLERS:
+          return new ProcessException(ErrorCode.CLOSED, "no procbus service at the address: " + re.getMessage());
+        default:
+          ErrorCode code = ErrorCode.of(re.failureCode());
+          if (code == null) {
+            return new ProcessException(ErrorCode.INTERNAL, "unexpected failure " + re.failureCode() + " from the "
+              + "procbus service: " + re.getMessage());
+          }
+          Integer errno = null;
+          if (re instanceof ServiceException se && se.getDebugInfo() != null
+            && se.getDebugInfo().getValue("errno") instanceof Number n) {
+            errno = n.intValue();
+          }
+          return new ProcessException(code, re.getMessage(), errno);
+      }
+    }
+    return new ProcessException(ErrorCode.INTERNAL, String.valueOf(e));
+  }
+}

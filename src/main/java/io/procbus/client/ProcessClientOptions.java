@@ -1,0 +1,143 @@
+package io.procbus.client;
+
+import io.procbus.protocol.Addresses;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How a {@link ProcessClient} reaches its service and paces its streams.
+ *
+ * <p>JSON: {@code {"prefix":"procbus","owner":"c0ffee","window":262144,"leaseRenewMillis":10000,
+ * "requestTimeoutMillis":30000}}.
+ */
+@DataObject
+@JsonGen(publicConverter = false)
+public class ProcessClientOptions {
+
+  /** Default for {@link #getPrefix()}: the service's default prefix. */
+  public static final String DEFAULT_PREFIX = Addresses.DEFAULT_PREFIX;
+  /** Default for {@link #getWindow()}: 256 KiB of credit per stream. */
+  public static final int DEFAULT_WINDOW = 256 * 1024;
+  /** Default for {@link #getLeaseRenewMillis()}: every 10 s, a third of the service's default 30 s lease. */
+  public static final long DEFAULT_LEASE_RENEW_MILLIS = 10_000;
+  /** Default for {@link #getRequestTimeoutMillis()}: 30 s. */
+  public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 30_000;
+
+  private String prefix = DEFAULT_PREFIX;
+  private String serviceAddress;
+  private String owner;
+  private int window = DEFAULT_WINDOW;
+  private long leaseRenewMillis = DEFAULT_LEASE_RENEW_MILLIS;
+  private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+
+  /** Options with every default. */
+  public ProcessClientOptions() {
+  }
+
+  /** A copy. */
+  public ProcessClientOptions(ProcessClientOptions other) {
+    this.prefix = other.prefix;
+    this.serviceAddress = other.serviceAddress;
+    this.owner = other.owner;
+    this.window = other.window;
+    this.leaseRenewMillis = other.leaseRenewMillis;
+    this.requestTimeoutMillis = other.requestTimeoutMillis;
+  }
+
+  /** Reads the JSON form. */
+  public ProcessClientOptions(JsonObject json) {
+    this();
+    ProcessClientOptionsConverter.fromJson(json, this);
+  }
+
+  /** The JSON form. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    ProcessClientOptionsConverter.toJson(this, json);
+    return json;
+  }
+
+  /** The service's address prefix. */
+  public String getPrefix() {
+    return prefix;
+  }
+
+  /** Sets the service's address prefix. */
+  public ProcessClientOptions setPrefix(String prefix) {
+    this.prefix = prefix;
+    return this;
+  }
+
+  /**
+   * Where spawns and runs go, or {@code null} for {@code <prefix>.service} (any instance). Set an instance
+   * address ({@code <prefix>.instance.<instance>}) to pin one instance.
+   */
+  public String getServiceAddress() {
+    return serviceAddress;
+  }
+
+  /** Sets where spawns and runs go. */
+  public ProcessClientOptions setServiceAddress(String serviceAddress) {
+    this.serviceAddress = serviceAddress;
+    return this;
+  }
+
+  /** The owner id of every child this client starts, or {@code null} for a random UUID per client. */
+  public String getOwner() {
+    return owner;
+  }
+
+  /** Sets the owner id. */
+  public ProcessClientOptions setOwner(String owner) {
+    this.owner = owner;
+    return this;
+  }
+
+  /**
+   * Credit kept outstanding per stream while it is read, in bytes: the most a stream has in flight on the
+   * bus. A client holds at most {@code 2 × limit + window} bytes per stream (plus one read at exit).
+   */
+  public int getWindow() {
+    return window;
+  }
+
+  /** Sets the credit window per stream. */
+  public ProcessClientOptions setWindow(int window) {
+    this.window = window;
+    return this;
+  }
+
+  /**
+   * How often the owner's lease is renewed on every instance it has live children on; 0 turns renewal off
+   * (the service then terminates the children when the lease expires, unless other commands renew it).
+   */
+  public long getLeaseRenewMillis() {
+    return leaseRenewMillis;
+  }
+
+  /** Sets how often the lease is renewed (0: never). */
+  public ProcessClientOptions setLeaseRenewMillis(long leaseRenewMillis) {
+    this.leaseRenewMillis = leaseRenewMillis;
+    return this;
+  }
+
+  /**
+   * How long a command waits for its reply before failing with {@code TIMEOUT}. Stdin writes, stdin close
+   * and runs are not bounded by it: they wait for the child.
+   */
+  public long getRequestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
+  /** Sets how long a command waits for its reply. */
+  public ProcessClientOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

@@ -1,0 +1,56 @@
+package io.procbus.launcher;
+
+import io.procbus.config.ProcbusOptions;
+import io.procbus.verticle.ProcessVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import java.util.function.Supplier;
+
+/**
+ * Starts a procbus node: Vert.x's {@link VertxApplication} with the native epoll transport on, the
+ * configuration checked strictly before anything starts, and {@link ProcessVerticle} deployed.
+ *
+ * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
+ * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
+ * naming the key.
+ */
+public final class Main implements VertxApplicationHooks {
+
+  /** Exit status for a configuration that cannot be read. */
+  public static final int BAD_CONFIG = 2;
+
+  private Main() {
+  }
+
+  /** Runs the node; returns only if startup failed. */
+  public static void main(String[] args) {
+    int status = new VertxApplication(args, new Main()).launch();
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  @Override
+  public JsonObject afterVertxOptionsParsed(JsonObject vertxOptions) {
+    // the process engine watches pipes and pidfds on Vert.x's own epoll event loops
+    return vertxOptions.put("preferNativeTransport", true);
+  }
+
+  @Override
+  public JsonObject afterConfigParsed(JsonObject config) {
+    try {
+      ProcbusOptions.fromConfig(config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("procbus: " + e.getMessage());
+      System.exit(BAD_CONFIG);
+    }
+    return config;
+  }
+
+  @Override
+  public Supplier<? extends Deployable> verticleSupplier() {
+    return ProcessVerticle::new;
+  }
+}

@@ -1,0 +1,2 @@
+/** The command-line entry point of a procbus node. */
+package io.procbus.launcher;

@@ -1,0 +1,429 @@
+package io.procbus.verticle;
+
+import io.procbus.api.ErrorCode;
+import io.procbus.api.ExitStatus;
+import io.procbus.api.ProcessException;
+import io.procbus.api.ProcessInfo;
+import io.procbus.api.ProcessState;
+import io.procbus.api.ReadPipeTransport;
+import io.procbus.api.Signal;
+import io.procbus.api.SubprocessProtocol;
+import io.procbus.api.SubprocessTransport;
+import io.procbus.api.WritePipeTransport;
+import io.procbus.protocol.EventFields;
+import io.procbus.protocol.EventType;
+import io.procbus.protocol.Headers;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One child of the service: the {@link SubprocessProtocol} the engine calls, turned into events on the
+ * process's address, paced by its owner's credit.
+ *
+ * <p>All of it runs on the verticle's context (the engine binds the child to the context that spawned it).
+ * Nothing is published before the owner's first grant (the <em>attach</em>): until then events are queued in
+ * order, which is bounded because the pipes are paused from {@code connectionMade} on: only what the engine
+ * drains at exit (at most one pipe's capacity per stream) and a handful of control events can queue.
+ * After the attach a stream's pipe is read while its credit is positive; a chunk is published, then
+ * subtracted, so the credit may be overdrawn by one read.
+ *
+ * <p>A run-to-completion process ({@link RunCapture}) publishes nothing: its pipes are never paused and its
+ * output goes to the capture.
+ */
+final class ManagedProcess implements SubprocessProtocol {
+
+  private static final String[] STREAM = {"stdin", "stdout", "stderr"};
+
+  final String id;
+  /** The owner, or {@code null} for a detached process that anyone may control. */
+  final String owner;
+  final boolean detached;
+  final List<String> argv;
+  final int limit;
+  final long startedAt = System.currentTimeMillis();
+  private final ProcessServiceImpl service;
+  private final ContextInternal context;
+  private final String eventAddress;
+  private final long timeoutMillis;
+  private final Signal killSignal;
+  private final RunCapture capture;
+  private final Promise<Void> exited;
+
+  private SubprocessTransport transport;
+  private final ReadPipeTransport[] readers = new ReadPipeTransport[3];
+  private WritePipeTransport stdin;
+  private final boolean[] open = new boolean[3];
+  private Promise<Void> stdinClosed;
+
+  // Flow control (context thread only)
+  private boolean attached;
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final long[] credit = new long[3];
+  private final long[] granted = new long[3];
+  private final long[] published = new long[3];
+  private final boolean[] paused = new boolean[3];
+  private long seq;
+
+  // Life (context thread only)
+  private ExitStatus exitStatus;
+  private boolean closed;
+  private boolean givenUp;
+  private long runTimer = -1;
+  private long graceTimer = -1;
+
+  private record Pending(EventType type, Object body) {
+  }
+
+  ManagedProcess(ProcessServiceImpl service, ContextInternal context, String id, String owner, boolean detached,
+                 List<String> argv, int limit, long timeoutMillis, Signal killSignal, RunCapture capture) {
+    this.service = service;
+    this.context = context;
+    this.id = id;
+    this.owner = owner;
+    this.detached = detached;
+    this.argv = List.copyOf(argv);
+    this.limit = limit;
+    this.timeoutMillis = timeoutMillis;
+    this.killSignal = killSignal;
+    this.capture = capture;
+    this.eventAddress = service.addresses().process(id);
+    this.exited = context.promise();
+  }
+
+  // --- SubprocessProtocol (the engine, on the context)
+
+  @Override
+  public void connectionMade(SubprocessTransport t) {
+    assert context.inThread();
+    transport = t;
+    stdin = (WritePipeTransport) t.pipe(0);
+    readers[1] = (ReadPipeTransport) t.pipe(1);
+    readers[2] = (ReadPipeTransport) t.pipe(2);
+    open[0] = stdin != null;
+    open[1] = readers[1] != null;
+    open[2] = readers[2] != null;
+    stdinClosed = context.promise();
+    if (stdin == null) {
+      stdinClosed.complete();
+    }
+    if (capture == null) {
+      // No credit yet: read nothing until the owner attaches and grants.
+      pause(1);
+      pause(2);
+    }
+    if (timeoutMillis > 0) {
+      runTimer = context.setTimer(timeoutMillis, tid -> {
+        runTimer = -1;
+        if (exitStatus == null) {
+          transport.sendSignal(killSignal.number());
+          if (capture != null) {
+            capture.fail(new ProcessException(ErrorCode.TIMEOUT, "process " + id + " ran longer than " + timeoutMillis
+              + " ms: " + killSignal + " was sent"));
+          }
+        }
+      });
+    }
+    if (capture != null) {
+      capture.started(this, t);
+    }
+  }
+
+  @Override
+  public void pipeDataReceived(int fd, Buffer data) {
+    if (capture != null) {
+      capture.data(fd, data);
+      return;
+    }
+    if (givenUp) {
+      return; // given up: read and dropped, so a child that handles TERM can still flush and exit
+    }
+    emit(fd == 1 ? EventType.STDOUT : EventType.STDERR, data);
+    published[fd] += data.length();
+    credit[fd] -= data.length();
+    if (credit[fd] <= 0) {
+      pause(fd);
+    }
+  }
+
+  @Override
+  public void pipeConnectionLost(int fd, Throwable error) {
+    open[fd] = false;
+    JsonObject body = new JsonObject();
+    if (fd != 0) {
+      body.put(EventFields.STREAM, STREAM[fd]);
+    }
+    body.put(EventFields.ERROR, error == null ? null : String.valueOf(error.getMessage()));
+    if (error != null) {
+      body.put(EventFields.ERROR_CODE, (error instanceof ProcessException pe ? pe.code()
+        : ErrorCode.CONNECTION_RESET).name());
+    }
+    if (fd == 0) {
+      emit(EventType.STDIN_CLOSED, body);
+      if (error == null) {
+        stdinClosed.tryComplete();
+      } else {
+        stdinClosed.tryFail(error);
+      }
+    } else {
+      emit(EventType.EOF, body);
+    }
+  }
+
+  @Override
+  public void processExited() {
+    exitStatus = transport.exitStatus();
+    cancelTimers();
+    service.onExited(this);
+    emit(EventType.EXIT, exitStatus.toJson());
+    exited.complete();
+    if (givenUp) {
+      // Nobody reads a given-up process: close the pipes a grandchild may still hold.
+      context.runOnContext(v -> transport.close());
+    }
+  }
+
+  @Override
+  public void connectionLost(Throwable error) {
+    closed = true;
+    emit(EventType.CLOSED, new JsonObject());
+    if (capture != null) {
+      capture.closed();
+    }
+    service.onClosed(this);
+  }
+
+  // --- events
+
+  private void emit(EventType type, Object body) {
+    if (capture != null) {
+      return;
+    }
+    if (!attached) {
+      pending.add(new Pending(type, body));
+      return;
+    }
+    publish(type, body);
+  }
+
+  private void publish(EventType type, Object body) {
+    DeliveryOptions options = new DeliveryOptions()
+      .addHeader(Headers.TYPE, type.wire())
+      .addHeader(Headers.SEQ, Long.toString(seq++))
+      .addHeader(Headers.ID, id);
+    service.vertx().eventBus().publish(eventAddress, body, options);
+  }
+
+  private void attach() {
+    if (!attached) {
+      attached = true;
+      for (Pending p; (p = pending.poll()) != null; ) {
+        publish(p.type, p.body);
+      }
+    }
+  }
+
+  // --- flow control
+
+  /** A grant from the owner: attaches on the first one, then adds credit and resumes the pipes that have some. */
+  void grant(long stdout, long stderr) {
+    assert context.inThread();
+    if (capture != null || givenUp) {
+      return;
+    }
+    attach();
+    addCredit(1, stdout);
+    addCredit(2, stderr);
+  }
+
+  private void addCredit(int fd, long n) {
+    if (n <= 0) {
+      return;
+    }
+    granted[fd] += n;
+    long c = credit[fd] + n;
+    credit[fd] = c < credit[fd] ? Long.MAX_VALUE : c; // saturate
+    if (credit[fd] > 0) {
+      resume(fd);
+    }
+  }
+
+  private void pause(int fd) {
+    if (open[fd] && !paused[fd]) {
+      paused[fd] = true;
+      readers[fd].pauseReading();
+    }
+  }
+
+  private void resume(int fd) {
+    if (open[fd] && paused[fd]) {
+      paused[fd] = false;
+      readers[fd].resumeReading();
+    }
+  }
+
+  // --- termination
+
+  /**
+   * Gives the process up: publishes {@code terminated} (flushing what was queued before it), drops further
+   * output and keeps reading, so the child is never blocked on a full pipe while it is being terminated.
+   * Returns false if it was already given up or closed.
+   */
+  boolean giveUp(String reason, String message) {
+    if (givenUp || closed) {
+      return false;
+    }
+    if (capture == null) {
+      attach();
+      publish(EventType.TERMINATED, new JsonObject().put(EventFields.CODE, ErrorCode.TERMINATED.code())
+        .put(EventFields.REASON, reason).put(EventFields.MESSAGE, message));
+    } else {
+      capture.fail(new ProcessException(ErrorCode.TERMINATED, message));
+    }
+    givenUp = true;
+    resume(1);
+    resume(2);
+    if (exitStatus != null) {
+      transport.close(); // exited: only pipes held by grandchildren are left
+    }
+    return true;
+  }
+
+  /** TERM now, KILL after {@code graceMillis} if the child is still alive; completes once it is reaped. */
+  Future<Void> terminate(long graceMillis) {
+    if (exitStatus == null) {
+      transport.sendSignal(Signal.TERM.number());
+      if (graceTimer == -1) {
+        graceTimer = context.setTimer(Math.max(1, graceMillis), t -> {
+          graceTimer = -1;
+          if (exitStatus == null) {
+            transport.kill();
+          }
+        });
+      }
+    }
+    return exited.future();
+  }
+
+  private void cancelTimers() {
+    if (runTimer != -1) {
+      context.owner().cancelTimer(runTimer);
+      runTimer = -1;
+    }
+    if (graceTimer != -1) {
+      context.owner().cancelTimer(graceTimer);
+      graceTimer = -1;
+    }
+  }
+
+  // --- commands (the service, on the context)
+
+  Future<Void> writeStdin(Buffer data) {
+    if (stdin == null) {
+      return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT, "stdin of " + id + " is not a pipe"));
+    }
+    return stdin.write(data);
+  }
+
+  Future<Void> closeStdin() {
+    if (stdin == null) {
+      return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT, "stdin of " + id + " is not a pipe"));
+    }
+    stdin.writeEof();
+    return stdinClosed.future();
+  }
+
+  Future<Void> closePipe(int fd) {
+    if (fd < 0 || fd > 2 || transport.pipe(fd) == null) {
+      return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT, "fd " + fd + " of " + id
+        + " is not a pipe"));
+    }
+    if (fd == 0) {
+      stdin.abort();
+    } else {
+      readers[fd].close();
+    }
+    return Future.succeededFuture();
+  }
+
+  void closeTransport() {
+    transport.close();
+  }
+
+  Future<Void> signal(int signum, boolean group) {
+    return group ? transport.sendGroupSignal(signum) : transport.sendSignal(signum);
+  }
+
+  Future<Void> exited() {
+    return exited.future();
+  }
+
+  // --- state
+
+  int pid() {
+    return transport.pid();
+  }
+
+  boolean hasExited() {
+    return exitStatus != null;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  boolean isGivenUp() {
+    return givenUp;
+  }
+
+  boolean isRun() {
+    return capture != null;
+  }
+
+  /** Credit left on a stream (negative when a chunk overdrew it). For tests and diagnostics. */
+  long credit(int fd) {
+    return credit[fd];
+  }
+
+  /** Bytes of a stream granted so far by the owner. */
+  long granted(int fd) {
+    return granted[fd];
+  }
+
+  /** Bytes of a stream published so far. */
+  long published(int fd) {
+    return published[fd];
+  }
+
+  /** Whether the service is reading a stream's pipe now. */
+  boolean isReading(int fd) {
+    return readers[fd] != null && readers[fd].isReading();
+  }
+
+  ProcessInfo info() {
+    ProcessInfo info = new ProcessInfo()
+      .setId(id)
+      .setPid(transport.pid())
+      .setOwner(owner)
+      .setDetached(detached)
+      .setArgv(argv)
+      .setInstance(service.settings().instance())
+      .setServiceAddress(service.addresses().instance(service.settings().instance()))
+      .setControlAddress(service.addresses().control(service.settings().instance()))
+      .setEventAddress(capture == null ? eventAddress : null)
+      .setStdinPipe(transport.pipe(0) != null)
+      .setStdoutPipe(transport.pipe(1) != null)
+      .setStderrPipe(transport.pipe(2) != null)
+      .setLimit(limit)
+      .setMaxStdinMessageBytes(service.settings().maxStdinMessageBytes())
+      .setState(closed ? ProcessState.CLOSED : exitStatus != null ? ProcessState.EXITED : ProcessState.RUNNING)
+      .setExitStatus(exitStatus)
+      .setStartedAt(startedAt);
+    return info;
+  }
+}

@@ -1,0 +1,94 @@
+package io.procbus.verticle;
+
+import io.procbus.api.ProcessService;
+import io.procbus.engine.LocalProcessEngine;
+import io.procbus.protocol.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.serviceproxy.ServiceBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The procbus service: one process engine served on the event bus under a prefix (default {@code procbus}).
+ *
+ * <p>It binds {@link ProcessService} on {@code <prefix>.service} (shared by every instance) and on
+ * {@code <prefix>.instance.<instance>} (this instance only), and takes flow-control grants on
+ * {@code <prefix>.instance.<instance>.control}; each child publishes its events on
+ * {@code <prefix>.process.<id>}. Several instances may run in one Vert.x: each has its own engine and owns its
+ * children (deployed with several instances and a configured {@code instance} id, each instance appends a
+ * random suffix to it). The config is read at start, strictly (see {@code docs/protocol.md} for the keys): a
+ * bad key fails the deployment.
+ *
+ * <p>{@link #stop()} refuses new spawns, publishes {@code terminated} for every process, sends TERM, waits the
+ * kill grace, sends KILL, and completes only once every child is reaped: undeploying never leaks a child.
+ */
+public class ProcessVerticle extends VerticleBase {
+
+  private ServiceSettings settings;
+  private ProcessServiceImpl service;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  @Override
+  public Future<?> start() {
+    try {
+      settings = ServiceSettings.fromConfig(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (context.getInstanceCount() > 1 && config().getValue("instance") != null) {
+      // deployed with -instances N and one config: each instance still needs addresses of its own
+      settings = settings.withInstance(settings.instance() + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+    Addresses addresses = new Addresses(settings.prefix());
+    LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
+    service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
+    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()))) {
+      consumers.add(new ServiceBinder(vertx)
+        .setAddress(address)
+        .setIncludeDebugInfo(false)
+        .addInterceptor(new RequestValidator())
+        .register(ProcessService.class, service));
+    }
+    consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
+    service.start();
+    List<Future<Void>> registered = new ArrayList<>();
+    consumers.forEach(c -> registered.add(c.completion()));
+    return Future.all(registered);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (service == null) {
+      return Future.succeededFuture();
+    }
+    return service.stop().eventually(() -> {
+      List<Future<Void>> unregistered = new ArrayList<>();
+      consumers.forEach(c -> unregistered.add(c.unregister()));
+      return Future.join(unregistered);
+    });
+  }
+
+  /** This instance's id ({@code instance} in the config, or a random UUID). Set once started. */
+  public String instance() {
+    return settings.instance();
+  }
+
+  /** Runs {@code probe} on the service's context and completes with its result: for white-box tests. */
+  <T> Future<T> inspect(Function<ProcessServiceImpl, T> probe) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        result.complete(probe.apply(service));
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    return result.future();
+  }
+}

@@ -1,0 +1,28 @@
+package io.procbus.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class ProcessClientOptionsTest {
+
+  @Test
+  void defaultsAreTheNamedConstants() {
+    ProcessClientOptions o = new ProcessClientOptions();
+    assertEquals(ProcessClientOptions.DEFAULT_PREFIX, o.getPrefix());
+    assertNull(o.getServiceAddress());
+    assertNull(o.getOwner());
+    assertEquals(ProcessClientOptions.DEFAULT_WINDOW, o.getWindow());
+    assertEquals(ProcessClientOptions.DEFAULT_LEASE_RENEW_MILLIS, o.getLeaseRenewMillis());
+    assertEquals(ProcessClientOptions.DEFAULT_REQUEST_TIMEOUT_MILLIS, o.getRequestTimeoutMillis());
+  }
+
+  @Test
+  void jsonRoundTripKeepsEveryField() {
+    ProcessClientOptions original = new ProcessClientOptions().setPrefix("p").setServiceAddress("p.instance.a")
+      .setOwner("me").setWindow(1234).setLeaseRenewMillis(99).setRequestTimeoutMillis(77);
+    assertEquals(original.toJson(), new ProcessClientOptions(original.toJson()).toJson());
+    assertEquals(original.toJson(), new ProcessClientOptions(original).toJson());
+  }
+}

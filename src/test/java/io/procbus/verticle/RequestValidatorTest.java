@@ -1,0 +1,68 @@
+package io.procbus.verticle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.procbus.api.ProcessOptions;
+import io.procbus.api.ProcessService;
+import io.procbus.api.RunRequest;
+import io.procbus.api.SpawnRequest;
+import io.procbus.api.Stdio;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The command check stays in step with the service interface and the data objects' JSON forms. */
+class RequestValidatorTest {
+
+  @Test
+  void everyServiceMethodHasItsParametersChecked() {
+    Map<String, Integer> methods = Arrays.stream(ProcessService.class.getDeclaredMethods())
+      .filter(m -> !Modifier.isStatic(m.getModifiers()))
+      .collect(Collectors.toMap(Method::getName, Method::getParameterCount));
+    assertEquals(methods.keySet(), RequestValidator.ACTIONS.keySet());
+    methods.forEach((name, count) -> assertEquals(count, RequestValidator.ACTIONS.get(name).size(), name));
+  }
+
+  /** Whatever the Java types can hold, fully populated, passes: the check refuses nothing the proxy sends. */
+  @Test
+  void fullyPopulatedDataObjectsPass() {
+    ProcessOptions options = new ProcessOptions().setStdin(Stdio.file("/dev/null")).setStdout(Stdio.appendTo("/tmp/o"))
+      .setStderr(Stdio.stdout()).setCwd("/tmp").addEnv("A", "b").setInheritEnv(false).setNewProcessGroup(true)
+      .setNewSession(true).setLimit(1234);
+    SpawnRequest spawn = new SpawnRequest().setCommand(List.of("ls", "-l")).setShell("ls").setOptions(options)
+      .setOwner("me").setDetached(true).setTimeoutMillis(5).setKillSignal("TERM");
+    assertNull(RequestValidator.check("spawn", new JsonObject().put("request", spawn.toJson())));
+    RunRequest run = new RunRequest().setSpawn(spawn).setInput(Buffer.buffer(new byte[] {0, -1, 42}))
+      .setMaxOutputBytes(10);
+    assertNull(RequestValidator.check("run", new JsonObject().put("request", run.toJson())));
+    assertNull(RequestValidator.check("writeStdin", new JsonObject().put("id", "i").put("owner", "o")
+      .put("data", Buffer.buffer("bytes").toJson())));
+    assertNull(RequestValidator.check("list", new JsonObject()));
+    assertEquals(Set.of("stdin", "stdout", "stderr", "cwd", "env", "inheritEnv", "newProcessGroup", "newSession",
+      "limit"), options.toJson().fieldNames());
+  }
+
+  @Test
+  void wrongShapesAreNamed() {
+    assertNotNull(RequestValidator.check(null, new JsonObject()));
+    assertNotNull(RequestValidator.check("list", "text"));
+    assertNotNull(RequestValidator.check("list", null));
+    assertNotNull(RequestValidator.check("info", new JsonObject().put("id", List.of())));
+    assertNotNull(RequestValidator.check("closePipe", new JsonObject().put("fd", 1L << 40)));
+    assertNotNull(RequestValidator.check("closePipe", new JsonObject().put("fd", 1.5)));
+    assertNotNull(RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject()
+      .put("command", List.of("a")).put("options", new JsonObject().put("env", new JsonObject().put("A", 1))))));
+    assertEquals("spawn.request.options.stdin.mode must be one of [PIPE, DEVNULL, INHERIT, FILE, STDOUT]",
+      RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject()
+        .put("options", new JsonObject().put("stdin", new JsonObject().put("mode", "pipe"))))));
+  }
+}
