@@ -35,7 +35,8 @@ public final class Main implements VertxApplicationHooks {
   @Override
   public JsonObject afterVertxOptionsParsed(JsonObject vertxOptions) {
     // the process engine watches pipes and pidfds on Vert.x's own epoll event loops
-    return vertxOptions.put("preferNativeTransport", true);
+    JsonObject options = vertxOptions == null ? new JsonObject() : vertxOptions;
+    return options.put("preferNativeTransport", true);
   }
 
   @Override

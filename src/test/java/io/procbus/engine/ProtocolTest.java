@@ -1,6 +1,7 @@
 package io.procbus.engine;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -548,6 +549,10 @@ public class ProtocolTest {
   @Test
   @Timeout(20)
   public void writesToANonReadingChildPauseWritingThenFailWithStdinFull() throws Exception {
+    // Local only: it needs writes that complete when they reach the pipe. Through the bus a write completes
+    // with the service's acknowledgement and the service's own 64 KiB pipe takes the 32 KiB queue, so the
+    // client's queue empties; StdinOverBusTest and RemoteStdinTest check the remote queue bounds instead.
+    assumeTrue(engine instanceof LocalProcessEngine, "the local engine's stdin queue");
     int high = 16 * 1024;
     int low = 4 * 1024;
     Buffer chunk = Buffer.buffer(new byte[4096]);

@@ -1,0 +1,74 @@
+package io.procbus.launcher;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.procbus.api.CommunicateResult;
+import io.procbus.api.ProcessEngine;
+import io.procbus.api.ProcessOptions;
+import io.procbus.api.Stdio;
+import io.procbus.config.ProcbusOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher as an operator runs it: a real {@code java} process with the project's class path. */
+class MainTest {
+
+  private static Vertx vertx;
+  private static ProcessEngine engine;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    engine = ProcessEngine.create(vertx);
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    vertx.close().await(20, SECONDS);
+  }
+
+  private static CommunicateResult launch(Path conf) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> argv = List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+      "-conf", conf.toString());
+    return engine.exec(argv, new ProcessOptions().setStdout(Stdio.pipe()).setStderr(Stdio.pipe()))
+      .compose(p -> p.communicate(null, Duration.ofSeconds(60)))
+      .await(90, SECONDS);
+  }
+
+  @Test
+  @Timeout(120)
+  void anUnknownKeyStopsStartupNamingTheKey(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("config.json"), "{\"limits\":{\"maxProcesss\":10}}");
+    CommunicateResult r = launch(conf);
+    assertEquals(Main.BAD_CONFIG, r.returnCode());
+    assertTrue(r.stderr().toString().contains("maxProcesss"), r.stderr().toString());
+  }
+
+  @Test
+  @Timeout(120)
+  void aWrongTypeStopsStartupNamingTheKey(@TempDir Path dir) throws Exception {
+    Path conf = Files.writeString(dir.resolve("config.json"), "{\"limits\":{\"leaseMillis\":\"soon\"}}");
+    CommunicateResult r = launch(conf);
+    assertEquals(Main.BAD_CONFIG, r.returnCode());
+    assertTrue(r.stderr().toString().contains("limits.leaseMillis"), r.stderr().toString());
+  }
+
+  @Test
+  @Timeout(30)
+  void theShippedConfigurationIsValid() throws Exception {
+    ProcbusOptions.fromConfig(new JsonObject(Files.readString(Path.of("conf/config.json"))));
+  }
+}
