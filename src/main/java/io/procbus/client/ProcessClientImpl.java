@@ -14,6 +14,7 @@ import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.protocol.Addresses;
+import io.procbus.streams.ChildContext;
 import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
@@ -153,7 +154,8 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
    */
   private <T> Future<T> start(boolean isShell, List<String> argv, String shell, ProcessOptions options, StdioMode defaultMode,
                               Function<Function<SubprocessProtocol, Future<SubprocessTransport>>, Future<T>> starter) {
-    ContextInternal context = bindContext();
+    ChildContext bound = ChildContext.bind(vertx);
+    ContextInternal context = bound.context();
     Promise<T> result = context.promise();
     context.runOnContext(v -> {
       try {
@@ -161,7 +163,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
           throw new ProcessException(ErrorCode.CLOSED, "the process client is closed");
         }
         SpawnRequest request = request(isShell, argv, shell, options, defaultMode);
-        starter.apply(protocol -> spawn(context, protocol, request)).onComplete(result);
+        starter.apply(protocol -> spawn(bound, protocol, request)).onComplete(result);
       } catch (ProcessException e) {
         result.fail(e);
       } catch (RuntimeException e) {
@@ -208,8 +210,8 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     return stdio == null || stdio.getMode() == null ? new Stdio().setMode(mode) : stdio;
   }
 
-  /** On {@code context}: the spawn command, then the transport's subscription and attach. */
-  private Future<SubprocessTransport> spawn(ContextInternal context, SubprocessProtocol protocol,
+  /** On the bound context: the spawn command, then the transport's subscription and attach. */
+  private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol,
                                             SpawnRequest request) {
     return service.spawn(request)
       .recover(e -> Future.failedFuture(toProcessException(e)))
@@ -219,7 +221,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
           instance.commands().closeProcess(info.getId(), owner);
           return Future.failedFuture(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
         }
-        RemoteTransport transport = new RemoteTransport(this, context, protocol, info, instance);
+        RemoteTransport transport = new RemoteTransport(this, bound, protocol, info, instance);
         live.add(transport);
         open.add(transport);
         instance.open().incrementAndGet();
@@ -229,7 +231,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
 
   @Override
   public Future<RunResult> run(RunRequest request) {
-    ContextInternal context = bindContext();
+    ContextInternal context = ChildContext.bind(vertx).context();
     Promise<RunResult> result = context.promise();
     context.runOnContext(v -> {
       if (closing.get() != null) {
@@ -247,18 +249,6 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
       runService.run(sent).recover(e -> Future.failedFuture(toProcessException(e))).onComplete(result);
     });
     return result.future();
-  }
-
-  private ContextInternal bindContext() {
-    ContextInternal current = ContextInternal.current();
-    if (current != null && current.owner() == vertx) {
-      if (current.isEventLoopContext()) {
-        return current;
-      }
-      return vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP)
-        .withEventLoop(current.nettyEventLoop()).build();
-    }
-    return vertx.createEventLoopContext();
   }
 
   Instance instance(String address) {

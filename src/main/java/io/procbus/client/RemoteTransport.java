@@ -13,6 +13,7 @@ import io.procbus.protocol.Control;
 import io.procbus.protocol.EventFields;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
+import io.procbus.streams.ChildContext;
 import io.procbus.streams.ChildTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,6 +43,7 @@ final class RemoteTransport implements ChildTransport {
   private static final Logger LOG = Logger.getLogger(RemoteTransport.class.getName());
 
   private final ProcessClientImpl client;
+  private final ChildContext on;
   private final ContextInternal context;
   private final SubprocessProtocol protocol;
   private final ProcessInfo info;
@@ -62,10 +64,11 @@ final class RemoteTransport implements ChildTransport {
   private volatile boolean closing;
   private volatile ExitStatus exitStatus;
 
-  RemoteTransport(ProcessClientImpl client, ContextInternal context, SubprocessProtocol protocol, ProcessInfo info,
+  RemoteTransport(ProcessClientImpl client, ChildContext on, SubprocessProtocol protocol, ProcessInfo info,
                   ProcessClientImpl.Instance instance) {
     this.client = client;
-    this.context = context;
+    this.on = on;
+    this.context = on.context();
     this.protocol = protocol;
     this.info = info;
     this.instance = instance;
@@ -79,7 +82,7 @@ final class RemoteTransport implements ChildTransport {
   /** Subscribes, calls {@code connectionMade} and attaches; on the context. */
   Future<SubprocessTransport> start() {
     Promise<SubprocessTransport> started = context.promise();
-    asCurrent(() -> {
+    on.run(() -> {
       // The bus delivers on a duplicate of the context: run each event with the child's context current.
       consumer = client.vertx().eventBus().consumer(info.getEventAddress(), m -> onContext(() -> onEvent(m)));
       consumer.completion().onComplete(ar -> onContext(() -> {
@@ -95,7 +98,6 @@ final class RemoteTransport implements ChildTransport {
         attach();
         started.complete(this);
       }));
-      return null;
     });
     return started.future();
   }
@@ -414,47 +416,17 @@ final class RemoteTransport implements ChildTransport {
 
   /** Calls the protocol; what it throws goes to the context's exception handler and stops nothing else. */
   void callProtocol(Runnable callback) {
-    try {
-      callback.run();
-    } catch (Throwable t) {
-      context.reportException(t);
-    }
+    on.callUser(callback);
   }
 
   /** Runs {@code action} on the context: now if on its thread (as current), else queued in call order. */
   void onContext(Runnable action) {
-    if (context.inThread()) {
-      asCurrent(() -> {
-        action.run();
-        return null;
-      });
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    on.run(action);
   }
 
-  /** Like {@link #onContext} for an action with a result, which is always bound to the context. */
   @Override
   public <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
-    Promise<T> p = context.promise();
-    if (context.inThread()) {
-      asCurrent(action).onComplete(p);
-    } else {
-      context.runOnContext(v -> action.get().onComplete(p));
-    }
-    return p.future();
+    return on.call(action);
   }
 
-  /** Runs {@code action} now with the context current: two contexts may share the event-loop thread. */
-  private <T> T asCurrent(Supplier<T> action) {
-    if (ContextInternal.current() == context) {
-      return action.get();
-    }
-    ContextInternal prev = context.beginDispatch();
-    try {
-      return action.get();
-    } finally {
-      context.endDispatch(prev);
-    }
-  }
 }

@@ -12,6 +12,7 @@ import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.linux.Errno;
 import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnedChild;
+import io.procbus.streams.ChildContext;
 import io.procbus.streams.ChildTransport;
 import io.procbus.api.StdinWriter;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
 final class EngineTransport implements ChildTransport {
 
   private final LocalProcessEngine engine;
+  private final ChildContext on;
   private final ContextInternal context;
   private final SubprocessProtocol protocol;
   private final int pid;
@@ -49,10 +51,11 @@ final class EngineTransport implements ChildTransport {
   // Any thread: read by pid-level getters
   private volatile ExitStatus exitStatus;
 
-  EngineTransport(LocalProcessEngine engine, ContextInternal context, SubprocessProtocol protocol, SpawnedChild child,
+  EngineTransport(LocalProcessEngine engine, ChildContext on, SubprocessProtocol protocol, SpawnedChild child,
                   boolean groupLeader) {
     this.engine = engine;
-    this.context = context;
+    this.on = on;
+    this.context = on.context();
     this.protocol = protocol;
     this.pid = child.pid();
     this.groupLeader = groupLeader;
@@ -95,7 +98,7 @@ final class EngineTransport implements ChildTransport {
             started.fail(new ProcessException(ErrorCode.SPAWN_FAILED, "cannot watch the child: " + firstError[0]));
           } else {
             dispatch(() -> {
-              callProtocol(() -> protocol.connectionMade(this));
+              on.callUser(() -> protocol.connectionMade(this));
               pidfd.watch(EpollIoOps.EPOLLIN);
               if (stdout != null) {
                 stdout.start();
@@ -139,47 +142,36 @@ final class EngineTransport implements ChildTransport {
     }
     exitStatus = status;
     engine.reaped(this);
-    callProtocol(protocol::processExited);
+    on.callUser(protocol::processExited);
     exited.complete(status);
     tryFinish();
   }
 
   void pipeData(int fd, Buffer data) {
-    callProtocol(() -> protocol.pipeDataReceived(fd, data));
+    on.callUser(() -> protocol.pipeDataReceived(fd, data));
   }
 
   void pipeLost(int fd, Throwable error) {
     openPipes--;
-    callProtocol(() -> protocol.pipeConnectionLost(fd, error));
+    on.callUser(() -> protocol.pipeConnectionLost(fd, error));
     tryFinish();
   }
 
   void pauseWriting() {
-    callProtocol(protocol::pauseWriting);
+    on.callUser(protocol::pauseWriting);
   }
 
   void resumeWriting() {
-    callProtocol(protocol::resumeWriting);
+    on.callUser(protocol::resumeWriting);
   }
 
   private void tryFinish() {
     if (!finished && openPipes == 0 && exitStatus != null) {
       finished = true;
-      callProtocol(() -> protocol.connectionLost(null));
+      on.callUser(() -> protocol.connectionLost(null));
     }
   }
 
-  /**
-   * Calls the protocol. What it throws goes to the context's exception handler and stops nothing else (as
-   * asyncio's {@code call_soon} does): a throwing callback must not leave the child unwatched or unreaped.
-   */
-  private void callProtocol(Runnable callback) {
-    try {
-      callback.run();
-    } catch (Throwable t) {
-      context.reportException(t);
-    }
-  }
 
   // --- SubprocessTransport
 
@@ -298,56 +290,17 @@ final class EngineTransport implements ChildTransport {
 
   /** Runs an event from the loop with the context set as current, reporting what it throws. */
   void dispatch(Runnable event) {
-    ContextInternal prev = context.beginDispatch();
-    try {
-      event.run();
-    } catch (Throwable t) {
-      context.reportException(t);
-    } finally {
-      context.endDispatch(prev);
-    }
+    on.dispatch(event);
   }
 
   /** Runs {@code action} on the context: now if on its thread, else queued in call order. */
   void onContext(Runnable action) {
-    if (context.inThread()) {
-      asCurrent(() -> {
-        action.run();
-        return null;
-      });
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+    on.run(action);
   }
 
-  /**
-   * Like {@link #onContext} for an action with a result, which is always bound to the context: called from
-   * another context on the same event loop, the caller's listeners must still run on this one.
-   */
   @Override
   public <T> Future<T> onContextFuture(Supplier<Future<T>> action) {
-    Promise<T> p = context.promise();
-    if (context.inThread()) {
-      asCurrent(action).onComplete(p);
-    } else {
-      context.runOnContext(v -> action.get().onComplete(p));
-    }
-    return p.future();
+    return on.call(action);
   }
 
-  /**
-   * Runs {@code action} now, on the context's thread, with the context current: two contexts can share an
-   * event loop, and the protocol callbacks the action causes must still see the child's context.
-   */
-  private <T> T asCurrent(Supplier<T> action) {
-    if (ContextInternal.current() == context) {
-      return action.get();
-    }
-    ContextInternal prev = context.beginDispatch();
-    try {
-      return action.get();
-    } finally {
-      context.endDispatch(prev);
-    }
-  }
 }

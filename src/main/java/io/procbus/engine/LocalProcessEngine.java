@@ -16,12 +16,12 @@ import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnPlan;
 import io.procbus.engine.linux.SpawnedChild;
 import io.procbus.engine.linux.Spawner;
+import io.procbus.streams.ChildContext;
 import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
@@ -106,7 +106,8 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
    */
   private <T> Future<T> start(Supplier<List<String>> argv, ProcessOptions options, StdioMode defaultMode,
                               Function<Function<SubprocessProtocol, Future<SubprocessTransport>>, Future<T>> starter) {
-    ContextInternal context = bindContext();
+    ChildContext bound = ChildContext.bind(vertx);
+    ContextInternal context = bound.context();
     Promise<T> result = context.promise();
     context.execute(() -> {
       try {
@@ -118,7 +119,7 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);
-          EngineTransport transport = new EngineTransport(this, context, protocol, child, leader);
+          EngineTransport transport = new EngineTransport(this, bound, protocol, child, leader);
           live.add(transport);
           if (closing.get() != null) {
             transport.kill(); // started while the engine closed: do not let it outlive the close
@@ -132,18 +133,6 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
       }
     });
     return result.future();
-  }
-
-  private ContextInternal bindContext() {
-    ContextInternal current = ContextInternal.current();
-    if (current != null && current.owner() == vertx) {
-      if (current.isEventLoopContext()) {
-        return current;
-      }
-      return vertx.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP)
-        .withEventLoop(current.nettyEventLoop()).build();
-    }
-    return vertx.createEventLoopContext();
   }
 
   private static void requireEpoll(ContextInternal context) {
