@@ -52,9 +52,26 @@ public interface ProcessClient extends ProcessEngine {
   String owner();
 
   /**
+   * Subscribes an observer to the events of a process: any process, this client's or another's, given the
+   * {@code eventAddress} of its {@link io.procbus.api.ProcessInfo}. Completes once the subscription is in
+   * place (in a cluster, registration completes asynchronously): events published after that are seen, or
+   * reported missed. The observer grants no credit and never slows the process; it holds at most
+   * {@link ProcessClientOptions#getObserverMaxEvents()} events and
+   * {@link ProcessClientOptions#getObserverMaxBytes()} bytes and reports what it dropped (see
+   * {@link ProcessObserver}). Its handlers run on the caller's context, as with spawned children.
+   *
+   * <p>An observer subscribed after the process published events first gets a {@code MISSED} item from
+   * {@code seq} 0: the service does not replay. Closing this client closes its observers.
+   *
+   * <p><em>Errors:</em> {@code INVALID_ARGUMENT} for a null or empty address; {@code CLOSED} once the client
+   * is closed; {@code CONNECTION_RESET} when the subscription fails.
+   */
+  Future<ProcessObserver> observe(String eventAddress);
+
+  /**
    * Refuses new spawns ({@code CLOSED}), stops renewing, releases the owner on every instance it used (the
    * service terminates its children: TERM, grace, KILL) and completes once they are reaped; children still
-   * open then fail with {@code TERMINATED}. Closing Vert.x closes the client.
+   * open then fail with {@code TERMINATED}. Its observers are closed. Closing Vert.x closes the client.
    */
   @Override
   Future<Void> close();

@@ -74,12 +74,14 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
   private final Set<RemoteTransport> live = ConcurrentHashMap.newKeySet();
   private final Set<RemoteTransport> open = ConcurrentHashMap.newKeySet();
+  private final Set<ProcessObserverImpl> observers = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Promise<Void>> closing = new AtomicReference<>();
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
-    if (options.getWindow() < 1 || options.getLeaseRenewMillis() < 0 || options.getRequestTimeoutMillis() < 1) {
-      throw new ProcessException(ErrorCode.INVALID_ARGUMENT,
-        "window and requestTimeoutMillis must be positive, leaseRenewMillis 0 or more: " + options);
+    if (options.getWindow() < 1 || options.getLeaseRenewMillis() < 0 || options.getRequestTimeoutMillis() < 1
+      || options.getObserverMaxEvents() < 1 || options.getObserverMaxBytes() < 1) {
+      throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "window, requestTimeoutMillis, observerMaxEvents and "
+        + "observerMaxBytes must be positive, leaseRenewMillis 0 or more: " + options);
     }
     this.vertx = (VertxInternal) vertx;
     this.options = new ProcessClientOptions(options);
@@ -251,6 +253,40 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     return result.future();
   }
 
+  // --- observers
+
+  @Override
+  public Future<ProcessObserver> observe(String eventAddress) {
+    ChildContext bound = ChildContext.bind(vertx);
+    ContextInternal context = bound.context();
+    Promise<ProcessObserver> result = context.promise();
+    context.runOnContext(v -> {
+      if (closing.get() != null) {
+        result.fail(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
+        return;
+      }
+      if (eventAddress == null || eventAddress.isEmpty()) {
+        result.fail(invalid("eventAddress must name a process's event address"));
+        return;
+      }
+      ProcessObserverImpl observer = new ProcessObserverImpl(this, bound, eventAddress,
+        options.getObserverMaxEvents(), options.getObserverMaxBytes());
+      observers.add(observer);
+      if (closing.get() != null) { // closed meanwhile: close() may not have seen it
+        observer.close();
+        result.fail(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
+        return;
+      }
+      observer.start().onComplete(result);
+    });
+    return result.future();
+  }
+
+  /** The observer unsubscribed (closed, ended, or failed to subscribe): the client need not close it. */
+  void forgetObserver(ProcessObserverImpl observer) {
+    observers.remove(observer);
+  }
+
   Instance instance(String address) {
     return instances.computeIfAbsent(address, a -> new Instance(a, proxy(a, options.getRequestTimeoutMillis()),
       proxy(a, UNBOUNDED_MILLIS), new AtomicInteger()));
@@ -322,6 +358,9 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
         vertx.cancelTimer(renewTimer);
       }
       List<Future<Void>> released = new ArrayList<>();
+      for (ProcessObserverImpl observer : new ArrayList<>(observers)) {
+        released.add(observer.close());
+      }
       for (Instance instance : instances.values()) {
         released.add(instance.commands().release(owner));
       }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * How a {@link ProcessClient} reaches its service and paces its streams.
  *
  * <p>JSON: {@code {"prefix":"procbus","owner":"c0ffee","window":262144,"leaseRenewMillis":10000,
- * "requestTimeoutMillis":30000}}.
+ * "requestTimeoutMillis":30000,"observerMaxEvents":1024,"observerMaxBytes":4194304}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -23,6 +23,10 @@ public class ProcessClientOptions {
   public static final long DEFAULT_LEASE_RENEW_MILLIS = 10_000;
   /** Default for {@link #getRequestTimeoutMillis()}: 30 s. */
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 30_000;
+  /** Default for {@link #getObserverMaxEvents()}: 1,024 events held per observer. */
+  public static final int DEFAULT_OBSERVER_MAX_EVENTS = 1024;
+  /** Default for {@link #getObserverMaxBytes()}: 4 MiB of chunk data held per observer. */
+  public static final long DEFAULT_OBSERVER_MAX_BYTES = 4L * 1024 * 1024;
 
   private String prefix = DEFAULT_PREFIX;
   private String serviceAddress;
@@ -30,6 +34,8 @@ public class ProcessClientOptions {
   private int window = DEFAULT_WINDOW;
   private long leaseRenewMillis = DEFAULT_LEASE_RENEW_MILLIS;
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+  private int observerMaxEvents = DEFAULT_OBSERVER_MAX_EVENTS;
+  private long observerMaxBytes = DEFAULT_OBSERVER_MAX_BYTES;
 
   /** Options with every default. */
   public ProcessClientOptions() {
@@ -43,6 +49,8 @@ public class ProcessClientOptions {
     this.window = other.window;
     this.leaseRenewMillis = other.leaseRenewMillis;
     this.requestTimeoutMillis = other.requestTimeoutMillis;
+    this.observerMaxEvents = other.observerMaxEvents;
+    this.observerMaxBytes = other.observerMaxBytes;
   }
 
   /** Reads the JSON form. */
@@ -133,6 +141,34 @@ public class ProcessClientOptions {
   /** Sets how long a command waits for its reply. */
   public ProcessClientOptions setRequestTimeoutMillis(long requestTimeoutMillis) {
     this.requestTimeoutMillis = requestTimeoutMillis;
+    return this;
+  }
+
+  /**
+   * Events a {@link ProcessObserver} holds while its reader is paused or slow; beyond it, arriving chunks are
+   * dropped and reported as missed (other events may use {@link ProcessObserver#LIFECYCLE_RESERVE} more).
+   */
+  public int getObserverMaxEvents() {
+    return observerMaxEvents;
+  }
+
+  /** Sets the events an observer holds (at least 1). */
+  public ProcessClientOptions setObserverMaxEvents(int observerMaxEvents) {
+    this.observerMaxEvents = observerMaxEvents;
+    return this;
+  }
+
+  /**
+   * Bytes of chunk data a {@link ProcessObserver} holds while its reader is paused or slow; a chunk that would
+   * go beyond it is dropped and reported as missed.
+   */
+  public long getObserverMaxBytes() {
+    return observerMaxBytes;
+  }
+
+  /** Sets the bytes of chunk data an observer holds (at least 1). */
+  public ProcessClientOptions setObserverMaxBytes(long observerMaxBytes) {
+    this.observerMaxBytes = observerMaxBytes;
     return this;
   }
 

@@ -16,13 +16,18 @@ class ProcessClientOptionsTest {
     assertEquals(ProcessClientOptions.DEFAULT_WINDOW, o.getWindow());
     assertEquals(ProcessClientOptions.DEFAULT_LEASE_RENEW_MILLIS, o.getLeaseRenewMillis());
     assertEquals(ProcessClientOptions.DEFAULT_REQUEST_TIMEOUT_MILLIS, o.getRequestTimeoutMillis());
+    assertEquals(ProcessClientOptions.DEFAULT_OBSERVER_MAX_EVENTS, o.getObserverMaxEvents());
+    assertEquals(ProcessClientOptions.DEFAULT_OBSERVER_MAX_BYTES, o.getObserverMaxBytes());
   }
 
   @Test
   void jsonRoundTripKeepsEveryField() {
     ProcessClientOptions original = new ProcessClientOptions().setPrefix("p").setServiceAddress("p.instance.a")
-      .setOwner("me").setWindow(1234).setLeaseRenewMillis(99).setRequestTimeoutMillis(77);
+      .setOwner("me").setWindow(1234).setLeaseRenewMillis(99).setRequestTimeoutMillis(77)
+      .setObserverMaxEvents(55).setObserverMaxBytes(5_000_000_000L);
     assertEquals(original.toJson(), new ProcessClientOptions(original.toJson()).toJson());
     assertEquals(original.toJson(), new ProcessClientOptions(original).toJson());
+    assertEquals(55, new ProcessClientOptions(original.toJson()).getObserverMaxEvents());
+    assertEquals(5_000_000_000L, new ProcessClientOptions(original.toJson()).getObserverMaxBytes());
   }
 }

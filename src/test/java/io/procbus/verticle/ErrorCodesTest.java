@@ -166,8 +166,10 @@ class ErrorCodesTest {
 
   private void closedWhileStopping() throws Exception {
     String prefix = "closing";
+    // The grace is the window in which the stopping service still answers (CLOSED) before its consumers go:
+    // wide enough for a loaded machine.
     String deployment = await(vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(
-      new JsonObject().put("prefix", prefix).put("engine", new JsonObject().put("killGraceMillis", 500)))));
+      new JsonObject().put("prefix", prefix).put("engine", new JsonObject().put("killGraceMillis", 3000)))));
     String service = new Addresses(prefix).service();
     JsonObject stubborn = new JsonObject().put("shell", "trap '' TERM; exec sleep 3600").put("owner", "o");
     ProcessInfo info = new ProcessInfo((JsonObject) await(vertx.eventBus().request(service,
