@@ -4,13 +4,10 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.procbus.engine.RecordingProtocol;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.procbus.engine.EngineTestBase;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link Shlex#quote} against Python's {@code shlex.quote} (CPython 3.11: {@code re.ASCII} safe set
  * {@code [\w@%+=:,./-]}), and through a real {@code /bin/sh}.
  */
-class ShlexTest {
+class ShlexTest extends EngineTestBase {
 
   /** Input, then Python 3.11's {@code shlex.quote(input)}, computed with python3 and written down here. */
   private static final List<String[]> PYTHON_QUOTES = List.of(
@@ -59,19 +56,8 @@ class ShlexTest {
     new String[] {"@%+=:,./-", "@%+=:,./-"},
     new String[] {"under_score9", "under_score9"});
 
-  private static Vertx vertx;
-  private static ProcessEngine engine;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    engine = ProcessEngine.create(vertx);
-  }
 
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().await(20, SECONDS);
-  }
 
   @Test
   @Timeout(10)

@@ -59,8 +59,10 @@ public abstract class EngineTestBase {
   static final long AWAIT_SECONDS = 20;
   static final long MY_PID = ProcessHandle.current().pid();
 
-  Vertx vertx;
-  ProcessEngine engine;
+  /** The Vert.x of this class (native transport). */
+  protected Vertx vertx;
+  /** The engine under test. */
+  protected ProcessEngine engine;
   private final List<ChildProcess> tracked = new CopyOnWriteArrayList<>();
 
   /** The engine under test, created once per class on {@code vertx}. */

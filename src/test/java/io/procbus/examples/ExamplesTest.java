@@ -5,39 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ProcessEngine;
+import io.procbus.engine.EngineTestBase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The two examples of the asyncio subprocess docs, ported, run against real {@code date} children. */
-class ExamplesTest {
+class ExamplesTest extends EngineTestBase {
 
   private static final Pattern DATE_LINE = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
   private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  private static Vertx vertx;
-  private static ProcessEngine engine;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    engine = ProcessEngine.create(vertx);
-  }
 
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().await(20, SECONDS);
-  }
 
   /**
    * Conformance 2.15: the literal 2015 example closes the transport in processExited, which loses the output

@@ -9,37 +9,23 @@ import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.config.ProcbusOptions;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.procbus.engine.EngineTestBase;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as an operator runs it: a real {@code java} process with the project's class path. */
-class MainTest {
+class MainTest extends EngineTestBase {
 
-  private static Vertx vertx;
-  private static ProcessEngine engine;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    engine = ProcessEngine.create(vertx);
-  }
 
-  @AfterAll
-  static void closeVertx() throws Exception {
-    vertx.close().await(20, SECONDS);
-  }
 
-  private static CommunicateResult launch(Path conf) throws Exception {
+  private CommunicateResult launch(Path conf) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
       "-conf", conf.toString());
