@@ -14,6 +14,7 @@ import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
+import io.procbus.protocol.Addresses;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
 import io.procbus.testing.Await;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -247,16 +249,15 @@ class ProcessObserverTest {
   @Test
   @Timeout(30)
   void anEventBehindTheSequenceIsReportedWithEventsLost() throws Exception {
-    ChildProcess child = await(owner.exec(List.of("cat"), stdinStdoutPipes()));
-    String address = info(child).getEventAddress();
+    // An address no process publishes on: the forged events come from this one sender, so the bus keeps
+    // their order (a real process would be a second sender, racing them).
+    String address = new Addresses(Addresses.DEFAULT_PREFIX).process("forged-" + UUID.randomUUID());
     Context ctx = vertx.getOrCreateContext();
     Recorder seen = new Recorder(ctx).attach(observeOn(ctx, owner, address));
 
     forgeChunk(address, 1000, "ahead");
     forgeChunk(address, 1, "behind");
-    // the owner gives the child up at the forged jump and kills it; its real events (seq 0…) come behind too
-    assertEquals(ErrorCode.EVENTS_LOST, processFailure(child::waitFor).code());
-    Await.until(vertx, "the events behind to be reported", 10, 10_000, () -> seen.failures.size() >= 2);
+    Await.until(vertx, "the event behind to be reported", 10, 10_000, () -> seen.failures.size() >= 1);
 
     List<ObservedEvent> items = seen.items();
     assertEquals(2, items.size(), items.toString());
