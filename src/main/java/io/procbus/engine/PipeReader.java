@@ -1,8 +1,9 @@
 package io.procbus.engine;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.EpollIoOps;
 import io.procbus.api.ReadPipeTransport;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -79,7 +80,8 @@ final class PipeReader implements ReadPipeTransport {
     if (n > 0) {
       byte[] bytes = new byte[n];
       scratch.get(0, bytes);
-      owner.pipeData(childFd, Buffer.buffer(bytes));
+      // wrap, not Buffer.buffer(bytes), which copies the array once more
+      owner.pipeData(childFd, BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)));
     }
     return n;
   }

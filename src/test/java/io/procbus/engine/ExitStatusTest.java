@@ -267,7 +267,10 @@ public class ExitStatusTest extends EngineTestBase {
       assertEquals(ErrorCode.SPAWN_FAILED, failure(engine.exec(List.of(program), options)).code());
     }
 
-    assertEquals(fdsBefore, openFdCount(), "fds leaked by failed spawns");
+    // A leak would be one to three fds per failure (300 here); the JVM itself may open or close one or two
+    // meanwhile (a jar, an earlier test's pipe closing late), so small noise is tolerated.
+    long grown = openFdCount() - fdsBefore;
+    assertTrue(grown <= 2, "fds leaked by 100 failed spawns: " + grown);
     Set<String> started = javaThreadNames();
     started.removeAll(threadsBefore);
     assertEquals(Set.of(), started, "threads started by failed spawns");

@@ -234,7 +234,9 @@ public class LifecycleTest extends EngineTestBase {
       finishCats(spawnCats(20));
     }
 
-    assertEquals(before, openFdCount(), "fds left open by 100 finished children");
+    // A leak would be three fds or more per child (300 here); the JVM may open or close one or two meanwhile.
+    long grown = openFdCount() - before;
+    assertTrue(grown <= 2, "fds left open by 100 finished children: " + grown);
   }
 
   /** Hard case 5: every child is reaped even when nobody waits for it. */
