@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessInfo;
 import io.procbus.protocol.Addresses;
+import io.procbus.protocol.Control;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
 import io.procbus.testing.Await;
@@ -171,16 +172,25 @@ class ErrorCodesTest {
     String deployment = await(vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(
       new JsonObject().put("prefix", prefix).put("engine", new JsonObject().put("killGraceMillis", 3000)))));
     String service = new Addresses(prefix).service();
-    JsonObject stubborn = new JsonObject().put("shell", "trap '' TERM; exec sleep 3600").put("owner", "o");
+    // The child says "ready" once it ignores SIGTERM: undeploying before that would kill it at once, and the
+    // service would stop (and leave the bus) before the request below.
+    JsonObject stubborn = new JsonObject().put("shell", "trap '' TERM; echo ready; exec sleep 3600").put("owner", "o");
     ProcessInfo info = new ProcessInfo((JsonObject) await(vertx.eventBus().request(service,
       new JsonObject().put("request", stubborn), action("spawn"))).body());
     Promise<Void> terminated = Promise.promise();
+    Promise<Void> ready = Promise.promise();
     MessageConsumer<Object> observer = vertx.eventBus().consumer(info.getEventAddress(), m -> {
-      if (EventType.TERMINATED.wire().equals(m.headers().get(Headers.TYPE))) {
+      String type = m.headers().get(Headers.TYPE);
+      if (EventType.STDOUT.wire().equals(type)) {
+        ready.tryComplete();
+      } else if (EventType.TERMINATED.wire().equals(type)) {
         terminated.tryComplete();
       }
     });
     await(observer.completion());
+    vertx.eventBus().send(info.getControlAddress(), new JsonObject().put(Control.ID, info.getId())
+      .put(Control.OWNER, "o").put(Control.STDOUT, 65536).put(Control.STDERR, 65536));
+    await(ready.future());
     Future<Void> undeployed = vertx.undeploy(deployment);
     await(terminated.future());
     expectAt(ErrorCode.CLOSED, vertx.eventBus().request(service, new JsonObject().put("request",
