@@ -129,7 +129,18 @@ final class EngineTransport implements ChildTransport {
   // --- events, on the context
 
   private void onExitReadable() {
-    ExitStatus status = Pidfd.reap(pidfd.intValue());
+    ExitStatus status;
+    try {
+      status = Pidfd.reap(pidfd.intValue());
+    } catch (ProcessException e) {
+      // The child is gone without a status for us. Stop watching (the pidfd stays readable: level-triggered
+      // it would spin the loop) and fail the waiters rather than leave them waiting for ever.
+      pidfd.closeNow();
+      engine.reaped(this);
+      exited.tryFail(e);
+      context.reportException(e);
+      return;
+    }
     if (status == null) {
       return;
     }

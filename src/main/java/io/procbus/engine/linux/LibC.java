@@ -93,5 +93,7 @@ interface LibC extends Library {
 
   int kill(int pid, int sig) throws LastErrorException;
 
+  int waitpid(int pid, int[] status, int options) throws LastErrorException;
+
   String strerror(int errnum);
 }

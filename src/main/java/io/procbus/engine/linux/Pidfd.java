@@ -2,7 +2,9 @@ package io.procbus.engine.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import io.procbus.api.ErrorCode;
 import io.procbus.api.ExitStatus;
+import io.procbus.api.ProcessException;
 
 /**
  * Reaping and signalling through a pidfd: a signal reaches the child it was opened for or fails with
@@ -13,11 +15,21 @@ public final class Pidfd {
   private Pidfd() {
   }
 
-  /** Reaps the child if it has exited: its status, or {@code null} while it runs. */
+  /**
+   * Reaps the child if it has exited: its status, or {@code null} while it runs.
+   *
+   * @throws ProcessException {@link ErrorCode#PROCESS_LOOKUP} when the status is gone: something else in
+   *     this process reaped the child ({@code ECHILD})
+   */
   public static ExitStatus reap(int pidfd) {
     try (Memory info = new Memory(LibC.SIGINFO_SIZE)) {
       info.clear();
-      LibC.C.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+      try {
+        LibC.C.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
+      } catch (LastErrorException e) {
+        throw new ProcessException(ErrorCode.PROCESS_LOOKUP, "waitid: " + Errno.describe(e.getErrorCode())
+          + ": another reaper took the exit status", e.getErrorCode());
+      }
       if (info.getInt(LibC.SI_PID) == 0) {
         return null;
       }

@@ -87,6 +87,7 @@ public final class Spawner {
         } catch (LastErrorException e) {
           // cannot watch it: do not leave it running unobserved
           LibC.C.kill(pid[0], 9);
+          LibC.C.waitpid(pid[0], new int[1], 0); // reap it: killed, so this returns at once
           throw spawnFailed(e.getErrorCode(), "pidfd_open: " + Errno.describe(e.getErrorCode()));
         }
         SpawnedChild child = new SpawnedChild(pid[0], pidfd, parentEnds[0], parentEnds[1], parentEnds[2]);
