@@ -1,16 +1,16 @@
 package io.procbus.launcher;
 
 import io.procbus.config.ProcbusOptions;
-import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import java.util.function.Supplier;
 
 /**
  * Starts a procbus node: Vert.x's {@link VertxApplication} with the native epoll transport on, the
- * configuration checked strictly before anything starts, and {@link ProcessVerticle} deployed.
+ * configuration checked strictly before anything starts, and a {@link NodeVerticle} deployed.
  *
  * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
  * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
@@ -20,6 +20,8 @@ public final class Main implements VertxApplicationHooks {
 
   /** Exit status for a configuration that cannot be read. */
   public static final int BAD_CONFIG = 2;
+  /** The line printed on standard output once the node is deployed and serving. */
+  public static final String READY = "procbus: ready";
 
   private Main() {
   }
@@ -52,6 +54,13 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return ProcessVerticle::new;
+    return NodeVerticle::new;
+  }
+
+  @Override
+  public void afterVerticleDeployed(HookContext context) {
+    // a stable line on stdout: scripts and tests wait for it rather than for a duration
+    System.out.println(READY);
+    System.out.flush();
   }
 }
