@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The configuration of one procbus service instance ({@code conf/config.json}, the verticle's config).
  *
- * <p>JSON: {@code {"prefix":"procbus","instance":"node-1","limits":{…},"engine":{…}}}.
+ * <p>JSON: {@code {"prefix":"procbus","instance":"node-1","limits":{…},"engine":{…},"cluster":{…},
+ * "bridges":{…},"http":{…}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -22,6 +23,9 @@ public class ProcbusOptions {
   private String instance;
   private LimitsOptions limits = new LimitsOptions();
   private EngineOptions engine = new EngineOptions();
+  private ClusterOptions cluster = new ClusterOptions();
+  private BridgesOptions bridges = new BridgesOptions();
+  private EndpointOptions http = new EndpointOptions();
 
   /** Every default. */
   public ProcbusOptions() {
@@ -89,6 +93,39 @@ public class ProcbusOptions {
   /** Sets the process engine settings. */
   public ProcbusOptions setEngine(EngineOptions engine) {
     this.engine = engine;
+    return this;
+  }
+
+  /** How the node takes part in a cluster. */
+  public ClusterOptions getCluster() {
+    return cluster;
+  }
+
+  /** Sets how the node takes part in a cluster. */
+  public ProcbusOptions setCluster(ClusterOptions cluster) {
+    this.cluster = cluster;
+    return this;
+  }
+
+  /** The event-bus bridges (TCP, SockJS). */
+  public BridgesOptions getBridges() {
+    return bridges;
+  }
+
+  /** Sets the event-bus bridges. */
+  public ProcbusOptions setBridges(BridgesOptions bridges) {
+    this.bridges = bridges;
+    return this;
+  }
+
+  /** The operations HTTP server (health and metrics). */
+  public EndpointOptions getHttp() {
+    return http;
+  }
+
+  /** Sets the operations HTTP server. */
+  public ProcbusOptions setHttp(EndpointOptions http) {
+    this.http = http;
     return this;
   }
 }
