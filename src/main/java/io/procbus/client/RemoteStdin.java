@@ -2,32 +2,27 @@ package io.procbus.client;
 
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
-import io.procbus.api.StdinWriter;
-import io.procbus.api.WritePipeTransport;
+import io.procbus.streams.StdinQueue;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A remote child's stdin: a bounded write queue drained by {@code writeStdin} commands.
  *
  * <p>The queue holds the bytes written and not yet acknowledged; the service acknowledges a command when its
- * engine wrote the bytes to the pipe, so a slow child paces a fast writer exactly as in-process:
- * {@link #writeQueueFull()} at the high mark, {@code pauseWriting}/{@code resumeWriting} and the drain
- * handler at the high and low marks, and {@link ErrorCode#STDIN_FULL} for a write while the queue already
- * holds {@link #maxBufferSize()} bytes. A write is sent in pieces of at most {@value #PIECE} bytes (and at
+ * engine wrote the bytes to the pipe, so a slow child paces a fast writer exactly as in-process ({@link
+ * StdinQueue} keeps the marks and bounds). A write is sent in pieces of at most {@value #PIECE} bytes (and at
  * most the service's {@code maxStdinMessageBytes}), with at most {@value #IN_FLIGHT} bytes unacknowledged, so
  * the service's own queue never refuses one. A failed command fails every pending write and the ones after
  * it: a stream with a hole in it is never delivered.
  *
  * <p>All state is confined to the child's context; public methods called elsewhere are hopped onto it.
  */
-final class RemoteStdin implements WritePipeTransport, StdinWriter {
+final class RemoteStdin extends StdinQueue {
 
   /** Largest {@code writeStdin} payload sent. */
   static final int PIECE = 64 * 1024;
@@ -50,66 +45,31 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
   private final int piece;
   private final ArrayDeque<Pending> unsent = new ArrayDeque<>();
   private final ArrayDeque<Pending> unacked = new ArrayDeque<>();
-  private final List<Promise<Void>> drainWaiters = new ArrayList<>();
-  private final Promise<Void> closedPromise;
-  private Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
   private int inFlight;
-  private int high = DEFAULT_WRITE_QUEUE_MAX_SIZE;
-  private int low = DEFAULT_WRITE_QUEUE_MAX_SIZE / 4;
   private boolean closeSent;
-  private boolean writingPaused;
-  private Throwable failure;
 
-  // Any thread: written on the context thread only
-  private volatile int queued;
-  // Any thread: bytes passed to write() on another thread and not yet queued on the context
-  private final AtomicInteger hopping = new AtomicInteger();
-  private volatile boolean closing;
+  // Any thread: read by isClosed()
   private volatile boolean lost;
 
   RemoteStdin(RemoteTransport owner, int maxMessageBytes) {
+    super(owner);
     this.owner = owner;
     this.piece = maxMessageBytes > 0 ? Math.min(PIECE, maxMessageBytes) : PIECE;
-    this.closedPromise = owner.context().promise();
   }
 
   // --- writing
 
   @Override
-  public Future<Void> write(Buffer data) {
-    // counted at once, so that writeQueueFull() called right after this write from another thread sees it
-    int length = data.length();
-    hopping.addAndGet(length);
-    return owner.onContextFuture(() -> {
-      try {
-        return doWrite(data);
-      } finally {
-        hopping.addAndGet(-length); // after doWrite counted it in queued: never seen as neither
-      }
-    });
+  protected boolean isLost() {
+    return lost;
   }
 
-  private Future<Void> doWrite(Buffer data) {
-    assert owner.context().inThread() : "write off the child's context";
-    if (lost || closing) {
-      return Future.failedFuture(failure != null ? failure : brokenPipe("stdin is closed"));
-    }
-    if (queued >= maxBufferSize()) {
-      return Future.failedFuture(new ProcessException(ErrorCode.STDIN_FULL,
-        "stdin queue holds " + queued + " bytes (max " + maxBufferSize() + "); wait for drain"));
-    }
-    if (data.length() == 0) {
-      return Future.succeededFuture();
-    }
+  @Override
+  protected Future<Void> enqueue(Buffer data) {
     Pending p = new Pending(data, owner.context().promise());
     unsent.add(p);
     unacked.add(p);
-    queued += data.length();
-    if (queued >= high && !writingPaused) {
-      writingPaused = true;
-      owner.callProtocol(() -> owner.protocol().pauseWriting());
-    }
+    queued(data.length());
     pump();
     return p.written.future();
   }
@@ -139,60 +99,33 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
     if (error != null) {
       // a stream with a hole in it is never written: this write and every later one fail
       ProcessException e = ProcessClientImpl.toProcessException(error);
-      failure = e;
       if (e.code() == ErrorCode.BROKEN_PIPE || e.code() == ErrorCode.CONNECTION_RESET) {
         // the pipe is gone: lost now, as in-process (the service's stdin-closed event may come after this reply)
         lose(e, e);
       } else {
         failPending(e);
       }
-      if (exceptionHandler != null) {
-        exceptionHandler.handle(e); // last, so that the handler sees stdin closed
-      }
+      reportError(e);
       return;
     }
     p.acked += n;
-    queued -= n;
+    dequeued(n);
     while (!unacked.isEmpty() && unacked.peek().acked == unacked.peek().data.length()) {
       unacked.poll().written.complete();
     }
-    if (queued <= low) {
-      drained();
-    }
+    drainIfLow();
     pump();
     maybeSendClose();
   }
 
-  /**
-   * The queue is at or below the low mark: wake drain() callers; resumeWriting and the drain handler only on a
-   * full-to-drained turn, the handler once per {@link #drainHandler} call (as the engine's stdin).
-   */
-  private void drained() {
-    if (!drainWaiters.isEmpty()) {
-      List<Promise<Void>> waiters = new ArrayList<>(drainWaiters);
-      drainWaiters.clear();
-      waiters.forEach(Promise::complete);
-    }
-    if (writingPaused) {
-      writingPaused = false;
-      owner.callProtocol(() -> owner.protocol().resumeWriting());
-      Handler<Void> h = drainHandler;
-      if (h != null) {
-        drainHandler = null;
-        h.handle(null);
-      }
-    }
-  }
-
   private void failPending(Throwable error) {
+    failure = error;
     List<Pending> pending = new ArrayList<>(unacked);
     unacked.clear();
     unsent.clear();
-    queued = 0;
+    clearQueued();
     pending.forEach(p -> p.written.tryFail(error));
-    List<Promise<Void>> waiters = new ArrayList<>(drainWaiters);
-    drainWaiters.clear();
-    waiters.forEach(w -> w.tryFail(error));
+    failDrainWaiters(error);
   }
 
   private void maybeSendClose() {
@@ -203,6 +136,21 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
     }
   }
 
+  @Override
+  protected void eofRequested() {
+    maybeSendClose();
+  }
+
+  @Override
+  protected void notifyPauseWriting() {
+    owner.callProtocol(() -> owner.protocol().pauseWriting());
+  }
+
+  @Override
+  protected void notifyResumeWriting() {
+    owner.callProtocol(() -> owner.protocol().resumeWriting());
+  }
+
   // --- the end of the pipe
 
   /** The service's {@code stdin-closed} event: {@code error} is null for a clean close. */
@@ -210,13 +158,17 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
     if (lost) {
       return;
     }
+    if (error == null && !unacked.isEmpty()) {
+      // writes were still pending on this side: as the engine does with a non-empty queue, that is a broken pipe
+      error = brokenPipe("the child closed its stdin");
+    }
     if (error == null && !closing) {
       // closed by the child with nothing pending: a clean close, but later writes and drain() still fail
       failure = brokenPipe("the child closed its stdin");
     }
     lose(error, error != null ? error : brokenPipe("stdin is closed"));
-    if (error != null && exceptionHandler != null) {
-      exceptionHandler.handle(error); // last, so that the handler sees stdin closed
+    if (error != null) {
+      reportError(error);
     }
   }
 
@@ -237,47 +189,15 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
     }
     lost = true;
     closing = true;
-    if (failure == null && error != null) {
-      failure = error;
-    }
+    Throwable cause = failure != null ? failure : error;
     failPending(pendingError);
+    failure = cause; // failPending recorded the pending writes' error; keep the first cause for later calls
     if (error == null) {
       closedPromise.tryComplete();
     } else {
       closedPromise.tryFail(error);
     }
     owner.callProtocol(() -> owner.protocol().pipeConnectionLost(0, error));
-  }
-
-  private static ProcessException brokenPipe(String message) {
-    return new ProcessException(ErrorCode.BROKEN_PIPE, message);
-  }
-
-  // --- WritePipeTransport
-
-  @Override
-  public int fd() {
-    return 0;
-  }
-
-  @Override
-  public void close() {
-    writeEof();
-  }
-
-  @Override
-  public boolean isClosing() {
-    return closing || lost;
-  }
-
-  @Override
-  public void writeEof() {
-    owner.onContext(() -> {
-      if (!closing && !lost) {
-        closing = true;
-        maybeSendClose();
-      }
-    });
   }
 
   @Override
@@ -288,107 +208,5 @@ final class RemoteStdin implements WritePipeTransport, StdinWriter {
         owner.closePipe(0);
       }
     });
-  }
-
-  @Override
-  public int writeBufferSize() {
-    return queued;
-  }
-
-  @Override
-  public void setWriteBufferLimits(int high, int low) {
-    if (high < 1 || low < 0 || low > high) {
-      throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "need 0 <= low <= high and high >= 1");
-    }
-    owner.onContext(() -> {
-      this.high = high;
-      this.low = low;
-    });
-  }
-
-  @Override
-  public int maxBufferSize() {
-    return 2 * high;
-  }
-
-  // --- StdinWriter
-
-  @Override
-  public Future<Void> drain() {
-    return owner.onContextFuture(() -> {
-      if (failure != null) {
-        return Future.failedFuture(failure);
-      }
-      if (lost) {
-        return Future.failedFuture(brokenPipe("stdin is closed"));
-      }
-      if (queued <= low) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> p = owner.context().promise();
-      drainWaiters.add(p);
-      return p.future();
-    });
-  }
-
-  @Override
-  public Future<Void> end() {
-    writeEof();
-    return closedPromise.future();
-  }
-
-  @Override
-  public int writeQueueSize() {
-    return pendingBytes();
-  }
-
-  /** Queued plus hopping bytes; hopping is read first, as a write leaves it only once it is in queued. */
-  private int pendingBytes() {
-    int h = hopping.get();
-    return h + queued;
-  }
-
-  @Override
-  public int getWriteQueueMaxSize() {
-    return high;
-  }
-
-  @Override
-  public boolean isClosed() {
-    return lost;
-  }
-
-  @Override
-  public StdinWriter exceptionHandler(Handler<Throwable> handler) {
-    owner.onContext(() -> exceptionHandler = handler);
-    return this;
-  }
-
-  @Override
-  public StdinWriter setWriteQueueMaxSize(int maxSize) {
-    setWriteBufferLimits(maxSize, maxSize / 4);
-    return this;
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return pendingBytes() >= high;
-  }
-
-  @Override
-  public StdinWriter drainHandler(Handler<Void> handler) {
-    owner.onContext(() -> {
-      drainHandler = handler;
-      if (handler != null && !writingPaused) {
-        // not full (a handler set from another thread may arrive after the queue drained): call it soon
-        owner.context().runOnContext(v -> {
-          if (drainHandler == handler && !writingPaused) {
-            drainHandler = null;
-            handler.handle(null);
-          }
-        });
-      }
-    });
-    return this;
   }
 }

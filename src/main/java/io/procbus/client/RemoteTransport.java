@@ -420,7 +420,8 @@ final class RemoteTransport implements ChildTransport {
   }
 
   /** Runs {@code action} on the context: now if on its thread (as current), else queued in call order. */
-  void onContext(Runnable action) {
+  @Override
+  public void onContext(Runnable action) {
     on.run(action);
   }
 

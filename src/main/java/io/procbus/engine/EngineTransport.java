@@ -305,7 +305,8 @@ final class EngineTransport implements ChildTransport {
   }
 
   /** Runs {@code action} on the context: now if on its thread, else queued in call order. */
-  void onContext(Runnable action) {
+  @Override
+  public void onContext(Runnable action) {
     on.run(action);
   }
 

@@ -5,30 +5,24 @@ import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.Errors;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
-import io.procbus.api.StdinWriter;
-import io.procbus.api.WritePipeTransport;
+import io.procbus.streams.StdinQueue;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's end of a child's stdin pipe: a bounded write queue flushed as the child reads.
  * asyncio: {@code _UnixWritePipeTransport} and {@code StreamWriter}.
  *
- * <p>A write is refused with {@link ErrorCode#STDIN_FULL} while the queue already holds
- * {@link #maxBufferSize()} bytes, so memory is bounded by that plus the one buffer a caller hands over.
- * While idle the fd is watched for nothing but errors, so a child that closes stdin (or exits) is
- * noticed even when nothing is being written.
+ * <p>A write goes straight to the pipe when nothing is queued; what the pipe does not take waits in the queue
+ * ({@link StdinQueue} bounds it) and is flushed when the fd turns writable. While idle the fd is watched for
+ * nothing but errors, so a child that closes stdin (or exits) is noticed even when nothing is being written.
  */
-final class StdinPipe implements WritePipeTransport, StdinWriter {
+final class StdinPipe extends StdinQueue {
 
   private record Pending(ByteBuf data, Promise<Void> written) {
   }
@@ -36,25 +30,11 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
   private final EngineTransport owner;
   private final LoopFd fd;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private final List<Promise<Void>> drainWaiters = new ArrayList<>();
-  private final Promise<Void> closedPromise;
-  private Handler<Void> drainHandler;
-  private Handler<Throwable> exceptionHandler;
-  private int high = DEFAULT_WRITE_QUEUE_MAX_SIZE;
-  private int low = DEFAULT_WRITE_QUEUE_MAX_SIZE / 4;
-  private boolean closing;
-  private boolean writingPaused;
-  private Throwable failure;
-
-  // Any thread: read by writeQueueFull() and writeQueueSize()
-  private volatile int queued;
-  // Any thread: bytes passed to write() on another thread and not yet queued on the context
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   StdinPipe(EngineTransport owner, int fd) {
+    super(owner);
     this.owner = owner;
     this.fd = new LoopFd(fd, ops -> owner.dispatch(() -> onReady(ops)));
-    this.closedPromise = owner.context().promise();
   }
 
   LoopFd loopFd() {
@@ -77,31 +57,13 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
   }
 
   @Override
-  public Future<Void> write(Buffer data) {
-    // counted at once, so that writeQueueFull() called right after this write from another thread sees it
-    int length = data.length();
-    inFlight.addAndGet(length);
-    return owner.onContextFuture(() -> {
-      try {
-        return doWrite(data);
-      } finally {
-        inFlight.addAndGet(-length); // after doWrite counted it in queued: never seen as neither
-      }
-    });
+  protected boolean isLost() {
+    return fd.isClosed();
   }
 
-  private Future<Void> doWrite(Buffer data) {
-    if (fd.isClosed() || closing) {
-      return Future.failedFuture(failure != null ? failure : brokenPipe("stdin is closed"));
-    }
-    if (queued >= maxBufferSize()) {
-      return Future.failedFuture(new ProcessException(ErrorCode.STDIN_FULL,
-        "stdin queue holds " + queued + " bytes (max " + maxBufferSize() + "); wait for drain"));
-    }
+  @Override
+  protected Future<Void> enqueue(Buffer data) {
     ByteBuf bytes = ((BufferInternal) data).getByteBuf();
-    if (!bytes.isReadable()) {
-      return Future.succeededFuture();
-    }
     if (queue.isEmpty()) {
       if (!writeSome(bytes)) {
         return Future.failedFuture(failure);
@@ -113,11 +75,7 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
     }
     Promise<Void> written = owner.context().promise();
     queue.add(new Pending(bytes, written));
-    queued += bytes.readableBytes();
-    if (queued >= high && !writingPaused) {
-      writingPaused = true;
-      owner.pauseWriting();
-    }
+    queued(bytes.readableBytes());
     return written.future();
   }
 
@@ -152,7 +110,7 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
       if (!writeSome(head.data)) {
         return;
       }
-      queued -= before - head.data.readableBytes();
+      dequeued(before - head.data.readableBytes());
       if (head.data.isReadable()) {
         break;
       }
@@ -165,30 +123,7 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
         closeNow(null);
       }
     }
-    if (queued <= low) {
-      drained();
-    }
-  }
-
-  /**
-   * The queue is at or below the low mark: wake drain() callers; the drain handler only on a full-to-drained
-   * turn, and only once per {@link #drainHandler} call.
-   */
-  private void drained() {
-    if (!drainWaiters.isEmpty()) {
-      List<Promise<Void>> waiters = new ArrayList<>(drainWaiters);
-      drainWaiters.clear();
-      waiters.forEach(Promise::complete);
-    }
-    if (writingPaused) {
-      writingPaused = false;
-      owner.resumeWriting();
-      Handler<Void> h = drainHandler;
-      if (h != null) {
-        drainHandler = null; // one call per set, as AsyncFile: a stale call must not resume a writer paused later
-        h.handle(null);
-      }
-    }
+    drainIfLow();
   }
 
   /** The pipe broke: fail what is pending with {@code error}, close, report. */
@@ -198,10 +133,7 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
     }
     failPending(error);
     closeNow(error);
-    // last, so that the handler sees stdin closed (and a write from it fails instead of re-entering)
-    if (exceptionHandler != null) {
-      exceptionHandler.handle(error);
-    }
+    reportError(error);
   }
 
   /** The transport is closing: fail what is pending, close, and report a clean close. */
@@ -218,9 +150,8 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
       p.written.fail(error);
     }
     queue.clear();
-    queued = 0;
-    drainWaiters.forEach(w -> w.fail(error));
-    drainWaiters.clear();
+    clearQueued();
+    failDrainWaiters(error);
   }
 
   private void closeNow(Throwable error) {
@@ -234,37 +165,21 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
     owner.pipeLost(0, error);
   }
 
-  private static ProcessException brokenPipe(String message) {
-    return new ProcessException(ErrorCode.BROKEN_PIPE, message);
-  }
-
-  // --- WritePipeTransport
-
   @Override
-  public int fd() {
-    return 0;
+  protected void eofRequested() {
+    if (queue.isEmpty()) {
+      closeNow(null);
+    }
   }
 
   @Override
-  public void close() {
-    writeEof();
+  protected void notifyPauseWriting() {
+    owner.pauseWriting();
   }
 
   @Override
-  public boolean isClosing() {
-    return closing || fd.isClosed();
-  }
-
-  @Override
-  public void writeEof() {
-    owner.onContext(() -> {
-      if (!closing && !fd.isClosed()) {
-        closing = true;
-        if (queue.isEmpty()) {
-          closeNow(null);
-        }
-      }
-    });
+  protected void notifyResumeWriting() {
+    owner.resumeWriting();
   }
 
   @Override
@@ -276,108 +191,5 @@ final class StdinPipe implements WritePipeTransport, StdinWriter {
         closeNow(null);
       }
     });
-  }
-
-  @Override
-  public int writeBufferSize() {
-    return queued;
-  }
-
-  @Override
-  public void setWriteBufferLimits(int high, int low) {
-    if (high < 1 || low < 0 || low > high) {
-      throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "need 0 <= low <= high and high >= 1");
-    }
-    owner.onContext(() -> {
-      this.high = high;
-      this.low = low;
-    });
-  }
-
-  @Override
-  public int maxBufferSize() {
-    return 2 * high;
-  }
-
-  // --- StdinWriter
-
-  @Override
-  public Future<Void> drain() {
-    return owner.onContextFuture(() -> {
-      if (failure != null) {
-        return Future.failedFuture(failure);
-      }
-      if (queued <= low) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> p = owner.context().promise();
-      drainWaiters.add(p);
-      return p.future();
-    });
-  }
-
-  @Override
-  public Future<Void> end() {
-    writeEof();
-    return closedPromise.future();
-  }
-
-  @Override
-  public int writeQueueSize() {
-    return pendingBytes();
-  }
-
-  @Override
-  public int getWriteQueueMaxSize() {
-    return high;
-  }
-
-  @Override
-  public boolean isClosed() {
-    return fd.isClosed();
-  }
-
-  @Override
-  public StdinWriter exceptionHandler(Handler<Throwable> handler) {
-    owner.onContext(() -> exceptionHandler = handler);
-    return this;
-  }
-
-  @Override
-  public StdinWriter setWriteQueueMaxSize(int maxSize) {
-    setWriteBufferLimits(maxSize, maxSize / 4);
-    return this;
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return pendingBytes() >= high;
-  }
-
-  /**
-   * Queued plus in-flight bytes. inFlight is read first: a write moves its bytes into queued before it
-   * leaves inFlight, so a reader that sees them gone from inFlight also sees them in queued.
-   */
-  private int pendingBytes() {
-    int hopping = inFlight.get();
-    return hopping + queued;
-  }
-
-  @Override
-  public StdinWriter drainHandler(Handler<Void> handler) {
-    owner.onContext(() -> {
-      drainHandler = handler;
-      if (handler != null && !writingPaused) {
-        // The queue is not full (a handler set from another thread can arrive after it drained): call it
-        // soon, as AsyncFile does, so that a writer waiting for it is not left paused.
-        owner.context().runOnContext(v -> {
-          if (drainHandler == handler && !writingPaused) {
-            drainHandler = null;
-            handler.handle(null);
-          }
-        });
-      }
-    });
-    return this;
   }
 }

@@ -21,6 +21,9 @@ public interface ChildTransport extends SubprocessTransport {
   /** The stdin pipe as a writer, or {@code null} when stdin is not a pipe. */
   StdinWriter stdinWriter();
 
+  /** Runs {@code action} on the context: now if already there, else queued in call order. */
+  void onContext(Runnable action);
+
   /** Runs {@code action} on the context (now if already there) and returns its future. */
   <T> Future<T> onContextFuture(Supplier<Future<T>> action);
 }

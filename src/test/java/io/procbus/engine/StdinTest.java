@@ -78,6 +78,17 @@ public class StdinTest extends EngineTestBase {
     assertEquals(0, await(p.waitFor()));
   }
 
+  @Test
+  @Timeout(30)
+  void drainAfterEndFailsWithBrokenPipe() throws Exception {
+    // asyncio: drain() once the pipe's connection is lost raises ConnectionResetError('Connection lost')
+    ChildProcess p = exec(inOutPipes(), "cat");
+    await(p.stdin().end());
+
+    assertEquals(ErrorCode.BROKEN_PIPE, failure(p.stdin().drain()).code());
+    assertEquals(0, await(p.waitFor()));
+  }
+
   /** Issue 2, guarantee 3: the queue is bounded; beyond it writes fail with STDIN_FULL instead of growing. */
   @Test
   @Timeout(30)
