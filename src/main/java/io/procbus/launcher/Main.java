@@ -1,12 +1,19 @@
 package io.procbus.launcher;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.config.ProcbusOptions;
+import io.procbus.ops.GracefulShutdown;
+import io.procbus.ops.NodeMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Starts a procbus node: Vert.x's {@link VertxApplication} with the native epoll transport on, the
@@ -14,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
  * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
- * naming the key.
+ * naming the key. Environment variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM
+ * stops the node gracefully ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -22,12 +30,24 @@ public final class Main implements VertxApplicationHooks {
   public static final int BAD_CONFIG = 2;
   /** The line printed on standard output once the node is deployed and serving. */
   public static final String READY = "procbus: ready";
+  /** Time a graceful stop may take beyond the kill grace (undeploying, leaving the cluster). */
+  public static final long SHUTDOWN_MARGIN_MILLIS = 20_000;
+
+  private static final Pattern BAD_KEY = Pattern.compile("bad configuration at '([^']*)'");
+
+  private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
 
   private Main() {
   }
 
   /** Runs the node; returns only if startup failed. */
   public static void main(String[] args) {
+    try {
+      EnvironmentOverrides.applyToSystemProperties(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("procbus: " + e.getMessage());
+      System.exit(BAD_CONFIG);
+    }
     int status = new VertxApplication(args, new Main()).launch();
     if (status != 0) {
       System.exit(status);
@@ -38,18 +58,33 @@ public final class Main implements VertxApplicationHooks {
   public JsonObject afterVertxOptionsParsed(JsonObject vertxOptions) {
     // the process engine watches pipes and pidfds on Vert.x's own epoll event loops
     JsonObject options = vertxOptions == null ? new JsonObject() : vertxOptions;
-    return options.put("preferNativeTransport", true);
+    return NodeMetrics.enable(options.put("preferNativeTransport", true));
   }
 
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {
+    JsonObject merged = config == null ? new JsonObject() : config;
+    List<EnvironmentOverrides.Variable> applied = new ArrayList<>();
     try {
-      ProcbusOptions.fromConfig(config);
+      applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
+      killGraceMillis = ProcbusOptions.fromConfig(merged).getEngine().getKillGraceMillis();
     } catch (IllegalArgumentException e) {
-      System.err.println("procbus: " + e.getMessage());
+      System.err.println("procbus: " + e.getMessage() + setBy(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
     }
-    return config;
+    return merged;
+  }
+
+  /** " (set by environment variable X)" when the key a message names came from the environment. */
+  private static String setBy(List<EnvironmentOverrides.Variable> applied, String message) {
+    Matcher m = BAD_KEY.matcher(message);
+    EnvironmentOverrides.Variable v = m.find() ? EnvironmentOverrides.setting(applied, m.group(1)) : null;
+    return v == null ? "" : " (set by environment variable " + v.name() + " as '" + v.key() + "')";
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    GracefulShutdown.install(context.vertx(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.config.ProcbusOptions;
+import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ public class NodeVerticle extends VerticleBase {
     }
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(), part)
+      .compose(id -> deploy(new OperationsVerticle(), part))
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }
 
@@ -41,6 +43,7 @@ public class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    LOG.info("procbus node stopping: undeploying its parts in reverse order");
     return undeployNext();
   }
 
