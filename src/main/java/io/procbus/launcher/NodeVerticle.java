@@ -43,7 +43,6 @@ public class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    LOG.info("procbus node stopping: undeploying its parts in reverse order");
     return undeployNext();
   }
 
