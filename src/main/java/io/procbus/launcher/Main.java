@@ -82,10 +82,6 @@ public final class Main implements VertxApplicationHooks {
     return v == null ? "" : " (set by environment variable " + v.name() + " as '" + v.key() + "')";
   }
 
-  @Override
-  public void afterVertxStarted(HookContext context) {
-    GracefulShutdown.install(context.vertx(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
-  }
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
@@ -94,6 +90,7 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
+    GracefulShutdown.install(context.vertx(), context.deploymentId(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
     // a stable line on stdout: scripts and tests wait for it rather than for a duration
     System.out.println(READY);
     System.out.flush();
