@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The environment variables an operator sets on a container instead of editing {@code conf/}: each one
@@ -46,6 +48,8 @@ final class EnvironmentOverrides {
 
   /** Defaults of the system properties {@code docker/cluster.xml} reads, so that it always resolves. */
   static final Map<String, String> SYSTEM_PROPERTY_DEFAULTS = Map.of("hz.members", "127.0.0.1", "hz.port", "5701");
+
+  private static final Pattern BAD_KEY = Pattern.compile("bad configuration at '([^']*)'");
 
   private EnvironmentOverrides() {
   }
@@ -114,6 +118,16 @@ final class EnvironmentOverrides {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code " (set by environment variable X as 'key')"} when the key a configuration error {@code message}
+   * names ({@code bad configuration at 'key'}) was set by one of {@code applied}; otherwise empty.
+   */
+  static String origin(List<Variable> applied, String message) {
+    Matcher m = BAD_KEY.matcher(message);
+    Variable v = m.find() ? setting(applied, m.group(1)) : null;
+    return v == null ? "" : " (set by environment variable " + v.name() + " as '" + v.key() + "')";
   }
 
   private static Object parse(Variable v, String raw) {

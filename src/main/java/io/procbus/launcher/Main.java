@@ -12,8 +12,6 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Starts a procbus node: Vert.x's {@link VertxApplication} with the native epoll transport on, the
@@ -32,8 +30,6 @@ public final class Main implements VertxApplicationHooks {
   public static final String READY = "procbus: ready";
   /** Time a graceful stop may take beyond the kill grace (undeploying, leaving the cluster). */
   public static final long SHUTDOWN_MARGIN_MILLIS = 20_000;
-
-  private static final Pattern BAD_KEY = Pattern.compile("bad configuration at '([^']*)'");
 
   private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
 
@@ -69,19 +65,11 @@ public final class Main implements VertxApplicationHooks {
       applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
       killGraceMillis = ProcbusOptions.fromConfig(merged).getEngine().getKillGraceMillis();
     } catch (IllegalArgumentException e) {
-      System.err.println("procbus: " + e.getMessage() + setBy(applied, e.getMessage()));
+      System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
     }
     return merged;
   }
-
-  /** " (set by environment variable X)" when the key a message names came from the environment. */
-  private static String setBy(List<EnvironmentOverrides.Variable> applied, String message) {
-    Matcher m = BAD_KEY.matcher(message);
-    EnvironmentOverrides.Variable v = m.find() ? EnvironmentOverrides.setting(applied, m.group(1)) : null;
-    return v == null ? "" : " (set by environment variable " + v.name() + " as '" + v.key() + "')";
-  }
-
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {

@@ -39,12 +39,11 @@ public class OperationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ProcbusOptions options;
-    try {
-      options = ProcbusOptions.fromConfig(config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+    // a bad key fails the future (map turns the throw into a failure)
+    return Future.succeededFuture(config()).map(ProcbusOptions::fromConfig).compose(this::listen);
+  }
+
+  private Future<?> listen(ProcbusOptions options) {
     EndpointOptions http = options.getHttp();
     if (http == null || !http.isEnabled()) {
       return Future.succeededFuture();

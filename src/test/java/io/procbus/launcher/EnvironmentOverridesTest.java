@@ -76,6 +76,8 @@ class EnvironmentOverridesTest extends EngineTestBase {
       EnvironmentOverrides.Variable v = EnvironmentOverrides.setting(applied, "auth");
       assertNotNull(v);
       assertEquals("PROCBUS_TOKEN_FILE", v.name());
+      assertEquals(" (set by environment variable PROCBUS_TOKEN_FILE as 'auth.tokenFile')",
+        EnvironmentOverrides.origin(applied, e.getMessage()));
     }
   }
 
@@ -88,21 +90,23 @@ class EnvironmentOverridesTest extends EngineTestBase {
       .await(90, SECONDS);
   }
 
+  /** Launches with {@code variable=value} and checks that startup stops naming the variable, the key and the value. */
+  private void assertRefused(String variable, String value, String key) throws Exception {
+    CommunicateResult r = launch(Map.of(variable, value));
+    assertEquals(Main.BAD_CONFIG, r.returnCode());
+    String err = r.stderr().toString();
+    assertTrue(err.contains(variable) && err.contains("'" + key + "'") && err.contains(value), err);
+  }
+
   @Test
   @Timeout(120)
   void aBadPortInTheEnvironmentStopsStartupNamingTheVariableAndTheKey() throws Exception {
-    CommunicateResult r = launch(Map.of("PROCBUS_HTTP_PORT", "eighty"));
-    assertEquals(Main.BAD_CONFIG, r.returnCode());
-    String err = r.stderr().toString();
-    assertTrue(err.contains("PROCBUS_HTTP_PORT") && err.contains("'http.port'") && err.contains("eighty"), err);
+    assertRefused("PROCBUS_HTTP_PORT", "eighty", "http.port");
   }
 
   @Test
   @Timeout(120)
   void aBadClusterPortInTheEnvironmentStopsStartupBeforeVertxStarts() throws Exception {
-    CommunicateResult r = launch(Map.of("PROCBUS_CLUSTER_PORT", "65536"));
-    assertEquals(Main.BAD_CONFIG, r.returnCode());
-    String err = r.stderr().toString();
-    assertTrue(err.contains("PROCBUS_CLUSTER_PORT") && err.contains("'hz.port'"), err);
+    assertRefused("PROCBUS_CLUSTER_PORT", "65536", "hz.port");
   }
 }
