@@ -2,6 +2,7 @@ package io.procbus.ops;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.CommunicateResult;
@@ -12,6 +13,7 @@ import io.procbus.api.Stdio;
 import io.procbus.client.ProcessClient;
 import io.procbus.testing.Await;
 import io.procbus.verticle.ProcessVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -60,10 +62,10 @@ class OperationsEndpointTest {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("enabled", true).put("host", "127.0.0.1").put("port", 0))
       .put("bridges", bridges);
-    vertx.deployVerticle(new ProcessVerticle(), new io.vertx.core.DeploymentOptions().setConfig(config))
+    vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(config))
       .await(20, SECONDS);
     OperationsVerticle ops = new OperationsVerticle();
-    vertx.deployVerticle(ops, new io.vertx.core.DeploymentOptions().setConfig(config)).await(20, SECONDS);
+    vertx.deployVerticle(ops, new DeploymentOptions().setConfig(config)).await(20, SECONDS);
     assertTrue(ops.actualPort() > 0);
     return ops.actualPort();
   }
@@ -108,6 +110,26 @@ class OperationsEndpointTest {
       "a wildcard bind is probed on loopback");
     assertEquals("disabled", bridges.getJsonObject("data").getString("sockjs"));
     assertEquals(200, get(port, "/health").statusCode(), "/health is readiness");
+  }
+
+  @Test
+  @Timeout(30)
+  void aDisabledEndpointListensNowhere() throws Exception {
+    OperationsVerticle ops = new OperationsVerticle();
+    vertx.deployVerticle(ops, new DeploymentOptions()
+      .setConfig(new JsonObject().put("http", new JsonObject().put("enabled", false).put("port", 0))))
+      .await(20, SECONDS);
+    assertEquals(0, ops.actualPort(), "http.enabled false: no server");
+  }
+
+  @Test
+  @Timeout(30)
+  void aBadKeyFailsTheDeploymentNamingIt() {
+    Exception e = assertThrows(Exception.class, () -> vertx.deployVerticle(
+      new OperationsVerticle(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("http", new JsonObject().put("prot", 8081))))
+      .await(20, SECONDS));
+    assertTrue(e.getMessage().contains("http.prot"), e.getMessage());
   }
 
   @Test
