@@ -1,11 +1,16 @@
 package io.procbus.launcher;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.config.ProcbusOptions;
+import io.procbus.ops.GracefulShutdown;
+import io.procbus.ops.NodeMetrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +19,8 @@ import java.util.function.Supplier;
  *
  * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
  * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
- * naming the key.
+ * naming the key. Environment variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM
+ * stops the node gracefully ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -22,12 +28,22 @@ public final class Main implements VertxApplicationHooks {
   public static final int BAD_CONFIG = 2;
   /** The line printed on standard output once the node is deployed and serving. */
   public static final String READY = "procbus: ready";
+  /** Time a graceful stop may take beyond the kill grace (undeploying, leaving the cluster). */
+  public static final long SHUTDOWN_MARGIN_MILLIS = 20_000;
+
+  private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
 
   private Main() {
   }
 
   /** Runs the node; returns only if startup failed. */
   public static void main(String[] args) {
+    try {
+      EnvironmentOverrides.applyToSystemProperties(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("procbus: " + e.getMessage());
+      System.exit(BAD_CONFIG);
+    }
     int status = new VertxApplication(args, new Main()).launch();
     if (status != 0) {
       System.exit(status);
@@ -38,18 +54,21 @@ public final class Main implements VertxApplicationHooks {
   public JsonObject afterVertxOptionsParsed(JsonObject vertxOptions) {
     // the process engine watches pipes and pidfds on Vert.x's own epoll event loops
     JsonObject options = vertxOptions == null ? new JsonObject() : vertxOptions;
-    return options.put("preferNativeTransport", true);
+    return NodeMetrics.enable(options.put("preferNativeTransport", true));
   }
 
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {
+    JsonObject merged = config == null ? new JsonObject() : config;
+    List<EnvironmentOverrides.Variable> applied = new ArrayList<>();
     try {
-      ProcbusOptions.fromConfig(config);
+      applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
+      killGraceMillis = ProcbusOptions.fromConfig(merged).getEngine().getKillGraceMillis();
     } catch (IllegalArgumentException e) {
-      System.err.println("procbus: " + e.getMessage());
+      System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
     }
-    return config;
+    return merged;
   }
 
   @Override
@@ -59,6 +78,7 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
+    GracefulShutdown.install(context.vertx(), context.deploymentId(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
     // a stable line on stdout: scripts and tests wait for it rather than for a duration
     System.out.println(READY);
     System.out.flush();

@@ -1,6 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.config.ProcbusOptions;
+import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ public class NodeVerticle extends VerticleBase {
     }
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(), part)
+      .compose(id -> deploy(new OperationsVerticle(), part))
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }
 

@@ -136,6 +136,7 @@ final class ManagedProcess implements SubprocessProtocol {
 
   @Override
   public void pipeDataReceived(int fd, Buffer data) {
+    service.monitor().streamBytes(STREAM[fd], data.length());
     if (capture != null) {
       capture.data(fd, data);
       return;
@@ -147,6 +148,9 @@ final class ManagedProcess implements SubprocessProtocol {
     published[fd] += data.length();
     credit[fd] -= data.length();
     if (credit[fd] <= 0) {
+      if (!paused[fd]) {
+        service.monitor().paused(STREAM[fd]);
+      }
       pause(fd);
     }
   }
@@ -180,6 +184,7 @@ final class ManagedProcess implements SubprocessProtocol {
     exitStatus = transport.exitStatus();
     cancelTimers();
     service.onExited(this);
+    service.monitor().exited(id, transport.pid(), owner, exitStatus);
     emit(EventType.EXIT, exitStatus.toJson());
     exited.complete();
     if (givenUp) {
@@ -303,6 +308,7 @@ final class ManagedProcess implements SubprocessProtocol {
           graceTimer = -1;
           if (exitStatus == null) {
             transport.kill();
+            service.monitor().killed(id, transport.pid(), owner, graceMillis);
           }
         });
       }

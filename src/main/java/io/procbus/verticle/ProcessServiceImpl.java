@@ -12,6 +12,7 @@ import io.procbus.api.SpawnRequest;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.LocalProcessEngine;
+import io.procbus.ops.ServiceMonitor;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ final class ProcessServiceImpl implements ProcessService {
   private final LocalProcessEngine engine;
   private final ServiceSettings settings;
   private final Addresses addresses;
+  private final ServiceMonitor monitor;
 
   // Context thread only
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
@@ -67,6 +69,12 @@ final class ProcessServiceImpl implements ProcessService {
     this.engine = engine;
     this.settings = settings;
     this.addresses = new Addresses(settings.prefix());
+    this.monitor = ServiceMonitor.of(vertx);
+  }
+
+  /** Where lifecycle events and counts go: the log and the metrics. */
+  ServiceMonitor monitor() {
+    return monitor;
   }
 
   Vertx vertx() {
@@ -158,6 +166,7 @@ final class ProcessServiceImpl implements ProcessService {
     reserve(owner);
     // Bind the child to the verticle's context, not to the duplicate the command message was delivered on.
     Future<SubprocessTransport> started;
+    long spawnStart = System.nanoTime();
     ContextInternal prev = context.beginDispatch();
     try {
       started = request.getCommand() != null
@@ -173,9 +182,11 @@ final class ProcessServiceImpl implements ProcessService {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
         unreserve(owner); // connectionMade never ran: no exit will be counted
+        monitor.launchFailed(owner, argv.get(0), ar.cause());
         reply.tryFail(ar.cause());
       } else {
         processes.put(process.id, process);
+        monitor.spawned(process.id, process.pid(), owner, argv.get(0), System.nanoTime() - spawnStart);
         if (!reply.tryComplete(process)) {
           process.closeTransport(); // too late: the caller was told TIMEOUT
         }
@@ -195,7 +206,11 @@ final class ProcessServiceImpl implements ProcessService {
         throw new ProcessException(ErrorCode.PAYLOAD_TOO_LARGE, "a stdin message of " + data.length()
           + " bytes exceeds maxStdinMessageBytes " + settings.maxStdinMessageBytes() + ": split it");
       }
-      return p.writeStdin(data);
+      return p.writeStdin(data).andThen(ar -> {
+        if (ar.succeeded()) {
+          monitor.streamBytes("stdin", data.length());
+        }
+      });
     });
   }
 
@@ -354,6 +369,7 @@ final class ProcessServiceImpl implements ProcessService {
       }
     }
     for (String owner : expired) {
+      monitor.leaseExpired(owner, liveByOwner.getOrDefault(owner, 0));
       terminateOwner(owner, "lease-expired", "the lease of owner " + owner + " expired");
     }
   }
@@ -397,13 +413,31 @@ final class ProcessServiceImpl implements ProcessService {
     for (ManagedProcess p : new ArrayList<>(processes.values())) {
       p.giveUp("undeployed", "the service instance " + settings.instance() + " was undeployed");
     }
+    LOG.info(() -> "service instance " + settings.instance() + " stopping: new spawns refused; TERM to " + live
+      + " children, KILL after " + settings.killGraceMillis() + " ms");
+    long killReport = context.setTimer(Math.max(1, settings.killGraceMillis()), t -> reportKills());
     return engine.close().andThen(ar -> {
+      vertx.cancelTimer(killReport);
+      LOG.info(() -> "service instance " + settings.instance() + " stopped: every child reaped");
       for (ManagedProcess p : processes.values()) {
         if (!p.isClosed()) {
           p.closeTransport();
         }
       }
     });
+  }
+
+  /** At the end of the stop's grace: the engine sends KILL to the children still running; says which. */
+  private void reportKills() {
+    int n = 0;
+    for (ManagedProcess p : processes.values()) {
+      if (!p.hasExited()) {
+        n++;
+        monitor.killed(p.id, p.pid(), p.owner, settings.killGraceMillis());
+      }
+    }
+    int killed = n;
+    LOG.info(() -> "service instance " + settings.instance() + ": KILL to " + killed + " children still running");
   }
 
   // --- lookups and errors

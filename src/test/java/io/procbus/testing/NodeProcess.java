@@ -141,7 +141,7 @@ public final class NodeProcess implements AutoCloseable {
           return line;
         }
       }
-      if (!process.isAlive() && process.getInputStream().available() == 0) {
+      if (!process.isAlive() && drained()) {
         throw new AssertionError("node " + name + " exited (" + process.exitValue() + "); log: "
           + log.toAbsolutePath());
       }
@@ -152,6 +152,15 @@ public final class NodeProcess implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new AssertionError("node " + name + ": no matching line within " + timeout + "; log: "
         + log.toAbsolutePath());
+    }
+  }
+
+  /** Whether the output was read to its end (the reader closes the stream at EOF). */
+  private boolean drained() {
+    try {
+      return process.getInputStream().available() == 0;
+    } catch (IOException closed) {
+      return true;
     }
   }
 
