@@ -1,6 +1,9 @@
 package io.procbus.verticle;
 
 import io.procbus.api.ProcessService;
+import io.procbus.cluster.ClusterMember;
+import io.procbus.cluster.RoutingService;
+import io.procbus.config.ProcbusOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
@@ -32,6 +35,7 @@ public class ProcessVerticle extends VerticleBase {
 
   private ServiceSettings settings;
   private ProcessServiceImpl service;
+  private ClusterMember member;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -48,16 +52,25 @@ public class ProcessVerticle extends VerticleBase {
     Addresses addresses = new Addresses(settings.prefix());
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
-    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()))) {
+    try {
+      member = new ClusterMember(vertx, context, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
+        settings.instance(), settings.maxProcesses(), service::liveCount);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    ProcessService routed = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis());
+    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()),
+      addresses.node(member.node()))) {
       consumers.add(new ServiceBinder(vertx)
         .setAddress(address)
         .setIncludeDebugInfo(false)
         .addInterceptor(new RequestValidator())
-        .register(ProcessService.class, service));
+        .register(ProcessService.class, routed));
     }
     consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
     service.start();
     List<Future<Void>> registered = new ArrayList<>();
+    registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
     return Future.all(registered);
   }
@@ -67,7 +80,8 @@ public class ProcessVerticle extends VerticleBase {
     if (service == null) {
       return Future.succeededFuture();
     }
-    return service.stop().eventually(() -> {
+    Future<Void> left = member == null ? Future.succeededFuture() : member.stop();
+    return left.transform(v -> service.stop()).eventually(() -> {
       List<Future<Void>> unregistered = new ArrayList<>();
       consumers.forEach(c -> unregistered.add(c.unregister()));
       return Future.join(unregistered);
