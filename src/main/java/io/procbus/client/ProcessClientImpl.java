@@ -69,6 +69,8 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final ProcessService runService;
   private final ContextInternal clientContext;
   private final long renewTimer;
+  private final ProcessService localService;
+  private final NodeWatch nodeWatch;
 
   // Any thread
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
@@ -76,12 +78,15 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final Set<RemoteTransport> open = ConcurrentHashMap.newKeySet();
   private final Set<ProcessObserverImpl> observers = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Promise<Void>> closing = new AtomicReference<>();
+  /** Instance address → ids of the children given up there with {@code NODE_LOST}, killed if it comes back. */
+  private final Map<String, Set<String>> lostChildren = new ConcurrentHashMap<>();
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
     if (options.getWindow() < 1 || options.getLeaseRenewMillis() < 0 || options.getRequestTimeoutMillis() < 1
+      || options.getNodeTimeoutMillis() < 0
       || options.getObserverMaxEvents() < 1 || options.getObserverMaxBytes() < 1) {
       throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "window, requestTimeoutMillis, observerMaxEvents and "
-        + "observerMaxBytes must be positive, leaseRenewMillis 0 or more: " + options);
+        + "observerMaxBytes must be positive, leaseRenewMillis and nodeTimeoutMillis 0 or more: " + options);
     }
     this.vertx = (VertxInternal) vertx;
     this.options = new ProcessClientOptions(options);
@@ -93,6 +98,12 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     this.clientContext = this.vertx.createEventLoopContext();
     this.renewTimer = options.getLeaseRenewMillis() > 0
       ? clientContext.setPeriodic(options.getLeaseRenewMillis(), t -> renewLeases()) : -1;
+    this.localService = new ServiceProxyBuilder(vertx).setAddress(address).setOptions(new DeliveryOptions()
+      .setSendTimeout(options.getRequestTimeoutMillis()).setLocalOnly(true)).build(ProcessService.class);
+    this.nodeWatch = options.getNodeTimeoutMillis() > 0
+      ? new NodeWatch(this.vertx, clientContext, new Addresses(options.getPrefix()).nodes(),
+        options.getNodeTimeoutMillis(), this::holdsChildren, this::nodeLost, this::nodeBack)
+      : null;
     this.vertx.addCloseHook(this);
   }
 
@@ -180,7 +191,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     if (options == null) {
       throw invalid("options must not be null");
     }
-    SpawnRequest request = new SpawnRequest().setOwner(owner);
+    SpawnRequest request = new SpawnRequest().setOwner(owner).setNode(this.options.getNode());
     if (!isShell) {
       if (argv == null || argv.isEmpty()) {
         throw invalid("argv must name a program");
@@ -215,10 +226,13 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   /** On the bound context: the spawn command, then the transport's subscription and attach. */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol,
                                             SpawnRequest request) {
-    return service.spawn(request)
-      .recover(e -> Future.failedFuture(toProcessException(e)))
+    return spawnService(request.getNode()).spawn(request)
+      .recover(e -> Future.failedFuture(toProcessException(e, request.getNode())))
       .compose(info -> {
         Instance instance = instance(info.getServiceAddress());
+        if (nodeWatch != null) {
+          nodeWatch.seen(info.getServiceAddress());
+        }
         if (closing.get() != null) {
           instance.commands().closeProcess(info.getId(), owner);
           return Future.failedFuture(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
@@ -248,7 +262,12 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
       if (sent.getSpawn().getOwner() == null && !sent.getSpawn().isDetached()) {
         sent.getSpawn().setOwner(owner);
       }
-      runService.run(sent).recover(e -> Future.failedFuture(toProcessException(e))).onComplete(result);
+      if (sent.getSpawn().getNode() == null) {
+        sent.getSpawn().setNode(options.getNode());
+      }
+      String node = sent.getSpawn().getNode();
+      (SpawnRequest.LOCAL_NODE.equals(node) ? localRunService() : runService).run(sent)
+        .recover(e -> Future.failedFuture(toProcessException(e, node))).onComplete(result);
     });
     return result.future();
   }
@@ -285,6 +304,17 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   /** The observer unsubscribed (closed, ended, or failed to subscribe): the client need not close it. */
   void forgetObserver(ProcessObserverImpl observer) {
     observers.remove(observer);
+  }
+
+  /** Spawns for {@code "local"} go to a service in this JVM only. */
+  private ProcessService spawnService(String node) {
+    return SpawnRequest.LOCAL_NODE.equals(node) ? localService : service;
+  }
+
+  private ProcessService localRunService() {
+    return new ServiceProxyBuilder(vertx).setAddress(options.getServiceAddress() != null ? options.getServiceAddress()
+      : new Addresses(options.getPrefix()).service()).setOptions(new DeliveryOptions().setSendTimeout(UNBOUNDED_MILLIS)
+      .setLocalOnly(true)).build(ProcessService.class);
   }
 
   Instance instance(String address) {
@@ -339,6 +369,49 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     }
   }
 
+  // --- lost nodes
+
+  private boolean holdsChildren(String address) {
+    Instance instance = instances.get(address);
+    return instance != null && instance.open().get() > 0;
+  }
+
+  /**
+   * The instance at {@code address} sent no heartbeat for the node timeout: every child there is given up with
+   * {@code NODE_LOST} (pipes lost, {@code waitFor} failed, {@code connectionLost}); their ids are kept so that
+   * they are killed if the instance is heard from again. The service's lease ends them if it is not.
+   */
+  private void nodeLost(String address) {
+    Instance instance = instances.get(address);
+    if (instance == null) {
+      return;
+    }
+    LOG.log(Level.WARNING, "the service instance at {0} sent no heartbeat for {1} ms: its children are lost",
+      new Object[] {address, options.getNodeTimeoutMillis()});
+    for (RemoteTransport t : new ArrayList<>(open)) {
+      if (t.instance() == instance) {
+        lostChildren.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(t.info().getId());
+        t.fail(new ProcessException(ErrorCode.NODE_LOST, "the node holding process " + t.info().getId() + " ("
+          + address + ") sent no heartbeat for " + options.getNodeTimeoutMillis() + " ms"));
+      }
+    }
+  }
+
+  /** A lost instance is heard again: what was given up there is killed, never silently controlled again. */
+  private void nodeBack(String address) {
+    Set<String> ids = lostChildren.remove(address);
+    Instance instance = instances.get(address);
+    if (ids == null || instance == null) {
+      return;
+    }
+    LOG.log(Level.WARNING, "the service instance at {0} is back: killing the {1} children given up there",
+      new Object[] {address, ids.size()});
+    for (String id : ids) {
+      instance.commands().closeProcess(id, owner)
+        .onFailure(e -> LOG.log(Level.FINE, "closeProcess of lost child " + id + " failed", e));
+    }
+  }
+
   // --- close
 
   @Override
@@ -358,6 +431,9 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
         vertx.cancelTimer(renewTimer);
       }
       List<Future<Void>> released = new ArrayList<>();
+      if (nodeWatch != null) {
+        released.add(nodeWatch.close());
+      }
       for (ProcessObserverImpl observer : new ArrayList<>(observers)) {
         released.add(observer.close());
       }
@@ -379,6 +455,15 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
 
   private static ProcessException invalid(String message) {
     return new ProcessException(ErrorCode.INVALID_ARGUMENT, message);
+  }
+
+  /** A spawn's or run's failure: as {@link #toProcessException(Throwable)}, no local service is {@code UNKNOWN_NODE}. */
+  static ProcessException toProcessException(Throwable e, String node) {
+    if (SpawnRequest.LOCAL_NODE.equals(node) && e instanceof ReplyException re
+      && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+      return new ProcessException(ErrorCode.UNKNOWN_NODE, "no procbus service runs in this JVM (node 'local')");
+    }
+    return toProcessException(e);
   }
 
   /** A failure as the API reports it: a {@link ProcessException} with a stable code. */

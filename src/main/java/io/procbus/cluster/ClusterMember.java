@@ -116,8 +116,10 @@ public final class ClusterMember {
       vertx.cancelTimer(timer);
       timer = -1;
     }
-    vertx.eventBus().publish(addresses.nodes(), self().setLeaving(true).toJson());
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    // unsubscribe first: our own leaving heartbeat must not reach a consumer that is going away
+    Future<Void> unsubscribed = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unsubscribed.andThen(ar -> vertx.eventBus().publish(addresses.nodes(),
+      self().setLeaving(true).toJson()));
   }
 
   private void tick() {

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  * configuration checked strictly before anything starts, and a {@link NodeVerticle} deployed.
  *
  * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
- * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
+ * option, such as {@code -cluster}; {@code cluster.enabled} in the configuration adds it, and a clustered node
+ * takes its Hazelcast configuration from {@code conf/cluster.xml} unless {@code -Dvertx.hazelcast.config} names
+ * another). A bad configuration stops startup with exit status 2 and a message
  * naming the key.
  */
 public final class Main implements VertxApplicationHooks {
@@ -28,6 +30,12 @@ public final class Main implements VertxApplicationHooks {
 
   /** Runs the node; returns only if startup failed. */
   public static void main(String[] args) {
+    try {
+      args = ClusterLaunch.prepare(args); // -cluster from the config; never Hazelcast's multicast default
+    } catch (IllegalArgumentException e) {
+      System.err.println("procbus: " + e.getMessage());
+      System.exit(BAD_CONFIG);
+    }
     int status = new VertxApplication(args, new Main()).launch();
     if (status != 0) {
       System.exit(status);

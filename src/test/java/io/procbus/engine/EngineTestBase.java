@@ -70,9 +70,14 @@ public abstract class EngineTestBase {
     return ProcessEngine.create(vertx);
   }
 
+  /** The Vert.x of this class, created once before {@link #createEngine}: a native-transport one here. */
+  protected Vertx createVertx() throws Exception {
+    return newNativeVertx();
+  }
+
   @BeforeAll
   void startEngine() throws Exception {
-    vertx = newNativeVertx();
+    vertx = createVertx();
     engine = createEngine(vertx);
   }
 

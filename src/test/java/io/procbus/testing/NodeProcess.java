@@ -74,6 +74,25 @@ public final class NodeProcess implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Starts {@code java <jvmArgs> -cp <fat jar>:target/test-classes <mainClass> <appArgs>}: a JVM of this
+   * project's test code with the node's whole runtime (a clustered client, for instance).
+   */
+  public static NodeProcess startMain(String name, List<String> jvmArgs, String mainClass, List<String> appArgs)
+    throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmArgs);
+    argv.add("-cp");
+    argv.add(jar() + java.io.File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath());
+    argv.add(mainClass);
+    argv.addAll(appArgs);
+    Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + ".log");
+    NodeProcess node = new NodeProcess(name, new ProcessBuilder(argv).redirectErrorStream(true).start(), log);
+    node.pump(String.join(" ", argv));
+    return node;
+  }
+
   /** Starts a node with the default JVM flags and waits for {@link Main#READY}. */
   public static NodeProcess startReady(String name, List<String> appArgs, Map<String, String> env, Duration timeout)
     throws Exception {
