@@ -64,6 +64,11 @@ final class NodeWatch {
     context.runOnContext(v -> heard(address));
   }
 
+  /** The instance at {@code address} was found gone by other means: report it {@code back} if heard again. */
+  void declareLost(String address) {
+    context.runOnContext(v -> lostAddresses.add(address));
+  }
+
   private void onHeartbeat(Message<Object> message) {
     if (message.body() instanceof JsonObject json && json.getValue(Heartbeat.ADDRESS) instanceof String address
       && !Boolean.TRUE.equals(json.getValue(Heartbeat.LEAVING))) {

@@ -358,15 +358,15 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     }
   }
 
-  /** Nobody serves the instance's address any more: its children cannot be reached or watched. */
+  /**
+   * Nobody serves the instance's address any more (in a cluster: its node left before its heartbeats were
+   * missed): its children are lost, as with a silent node.
+   */
   private void instanceGone(Instance instance) {
-    ProcessException gone = new ProcessException(ErrorCode.CONNECTION_RESET, "the service instance at "
-      + instance.address() + " is gone");
-    for (RemoteTransport t : new ArrayList<>(open)) {
-      if (t.instance() == instance) {
-        t.fail(gone);
-      }
+    if (nodeWatch != null) {
+      nodeWatch.declareLost(instance.address());
     }
+    nodeLost(instance.address(), "has no handler any more");
   }
 
   // --- lost nodes
@@ -382,17 +382,20 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
    * they are killed if the instance is heard from again. The service's lease ends them if it is not.
    */
   private void nodeLost(String address) {
+    nodeLost(address, "sent no heartbeat for " + options.getNodeTimeoutMillis() + " ms");
+  }
+
+  private void nodeLost(String address, String why) {
     Instance instance = instances.get(address);
     if (instance == null) {
       return;
     }
-    LOG.log(Level.WARNING, "the service instance at {0} sent no heartbeat for {1} ms: its children are lost",
-      new Object[] {address, options.getNodeTimeoutMillis()});
+    LOG.log(Level.WARNING, "the service instance at {0} {1}: its children are lost", new Object[] {address, why});
     for (RemoteTransport t : new ArrayList<>(open)) {
       if (t.instance() == instance) {
         lostChildren.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(t.info().getId());
         t.fail(new ProcessException(ErrorCode.NODE_LOST, "the node holding process " + t.info().getId() + " ("
-          + address + ") sent no heartbeat for " + options.getNodeTimeoutMillis() + " ms"));
+          + address + ") " + why));
       }
     }
   }

@@ -100,6 +100,7 @@ class ClusterLossIT {
       clientNode.awaitExit(Duration.ofSeconds(10));
       Await.until(vertx, "the dead client's child to be terminated and reaped", 50, 20_000, () -> Await.gone(pid));
       long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+      System.out.println("client node killed: its child gone after " + tookMillis + " ms (lease " + LEASE_MILLIS + ")");
       // the lease runs from the last renewal (≤ 500 ms before the kill), checked every 750 ms; TERM ends sleep
       assertTrue(tookMillis <= LEASE_MILLIS + 2_000, "child gone " + tookMillis + " ms after the kill");
     }
@@ -117,6 +118,7 @@ class ClusterLossIT {
     long killed = System.nanoTime();
     ProcessException e = Await.processFailure(() -> exit);
     long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+    System.out.println("service node killed: waitFor failed with " + e.code() + " after " + tookMillis + " ms");
     assertEquals(ErrorCode.NODE_LOST, e.code());
     assertTrue(tookMillis <= LOSS_BOUND_MILLIS, "waitFor failed " + tookMillis + " ms after the kill");
     assertEquals(ErrorCode.NODE_LOST, Await.processFailure(() -> read).code(), "a pending read");
@@ -137,8 +139,10 @@ class ClusterLossIT {
     try {
       long stopped = System.nanoTime();
       ProcessException lost = Await.processFailure(child::waitFor);
+      long tookMillis = (System.nanoTime() - stopped) / 1_000_000;
+      System.out.println("service node stopped: waitFor failed with " + lost.code() + " after " + tookMillis + " ms");
       assertEquals(ErrorCode.NODE_LOST, lost.code());
-      assertTrue((System.nanoTime() - stopped) / 1_000_000 <= LOSS_BOUND_MILLIS);
+      assertTrue(tookMillis <= LOSS_BOUND_MILLIS, "waitFor failed " + tookMillis + " ms after SIGSTOP");
       assertFalse(Await.gone(child.pid()), "the child still runs on the stalled node");
     } finally {
       e.signal("CONT");
