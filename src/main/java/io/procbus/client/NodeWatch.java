@@ -38,6 +38,7 @@ final class NodeWatch {
   private final Set<String> lostAddresses = new HashSet<>();
   private MessageConsumer<Object> consumer;
   private long timer = -1;
+  private long lastCheck = System.nanoTime();
 
   /**
    * A watch of the heartbeats on {@code nodesAddress}; an instance address for which {@code holdsChildren} is
@@ -85,6 +86,11 @@ final class NodeWatch {
 
   private void check() {
     long now = System.nanoTime();
+    long sinceLastCheck = now - lastCheck;
+    lastCheck = now;
+    if (sinceLastCheck > timeoutNanos / 2) {
+      return; // this client was stalled (a GC pause): heartbeats may be queued behind this check
+    }
     lastSeen.forEach((address, seen) -> {
       if (now - seen > timeoutNanos && !lostAddresses.contains(address) && holdsChildren.test(address)) {
         lostAddresses.add(address);

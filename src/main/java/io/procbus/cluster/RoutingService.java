@@ -16,8 +16,11 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@link ProcessService} an instance binds: its own service, with {@code spawn} and {@code run} placed
@@ -39,6 +42,13 @@ public final class RoutingService implements ProcessService {
   private final ProcessService local;
   private final ClusterMember member;
   private final long spawnForwardTimeoutMillis;
+  /** Proxies by address and timeout, the least recently used dropped beyond 256; on the instance's context. */
+  private final Map<String, ProcessService> proxies = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ProcessService> eldest) {
+      return size() > 256;
+    }
+  };
 
   /** Routes for {@code local}; a forwarded spawn waits {@code spawnTimeoutMillis} plus 5 s for its reply. */
   public RoutingService(Vertx vertx, ProcessService local, ClusterMember member, long spawnTimeoutMillis) {
@@ -100,9 +110,10 @@ public final class RoutingService implements ProcessService {
    * {@code TIMEOUT}.
    */
   private <T> Future<T> forward(Route route, long timeoutMillis, Function<ProcessService, Future<T>> command,
-                                java.util.function.Supplier<Future<T>> here) {
-    ProcessService target = new ServiceProxyBuilder(vertx).setAddress(route.address())
-      .setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class);
+                                Supplier<Future<T>> here) {
+    ProcessService target = proxies.computeIfAbsent(route.address() + " " + timeoutMillis, k ->
+      new ServiceProxyBuilder(vertx).setAddress(route.address())
+        .setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class));
     return command.apply(target).recover(e -> {
       if (e instanceof ServiceException) {
         return Future.failedFuture(e);

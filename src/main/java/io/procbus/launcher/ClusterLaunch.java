@@ -34,6 +34,11 @@ final class ClusterLaunch {
    * @throws IllegalArgumentException when clustering would fall back to the multicast default
    */
   static String[] prepare(String[] args) {
+    return prepare(args, DEFAULT_HAZELCAST_CONFIG);
+  }
+
+  /** As {@link #prepare(String[])}, with {@code defaultConfig} in place of {@code conf/cluster.xml}. */
+  static String[] prepare(String[] args, Path defaultConfig) {
     List<String> out = new ArrayList<>(List.of(args));
     boolean clustered = out.stream().anyMatch(CLUSTER_FLAGS::contains);
     if (!clustered && clusterEnabled(out)) {
@@ -41,11 +46,11 @@ final class ClusterLaunch {
       clustered = true;
     }
     if (clustered && System.getProperty(HAZELCAST_CONFIG) == null) {
-      if (Files.isRegularFile(DEFAULT_HAZELCAST_CONFIG)) {
-        System.setProperty(HAZELCAST_CONFIG, DEFAULT_HAZELCAST_CONFIG.toAbsolutePath().toString());
+      if (Files.isRegularFile(defaultConfig)) {
+        System.setProperty(HAZELCAST_CONFIG, defaultConfig.toAbsolutePath().toString());
       } else if (ClusterLaunch.class.getClassLoader().getResource("cluster.xml") == null) {
         throw new IllegalArgumentException("refusing to cluster with vertx-hazelcast's default configuration "
-          + "(multicast on every interface): no " + DEFAULT_HAZELCAST_CONFIG + " here and no -D" + HAZELCAST_CONFIG
+          + "(multicast on every interface): no " + defaultConfig + " here and no -D" + HAZELCAST_CONFIG
           + "=<file>");
       }
     }

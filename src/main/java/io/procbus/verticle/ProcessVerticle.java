@@ -23,7 +23,10 @@ import java.util.function.Function;
  * <p>It binds {@link ProcessService} on {@code <prefix>.service} (shared by every instance) and on
  * {@code <prefix>.instance.<instance>} (this instance only), and takes flow-control grants on
  * {@code <prefix>.instance.<instance>.control}; each child publishes its events on
- * {@code <prefix>.process.<id>}. Several instances may run in one Vert.x: each has its own engine and owns its
+ * {@code <prefix>.process.<id>}. It also binds the service on {@code <prefix>.node.<node>} and publishes its
+ * heartbeat on {@code <prefix>.nodes} ({@code cluster} config section): spawns and runs are placed on a named,
+ * the local or the least-loaded node by the {@link RoutingService} it binds in front of its own service.
+ * Several instances may run in one Vert.x: each has its own engine and owns its
  * children (deployed with several instances and a configured {@code instance} id, each instance appends a
  * random suffix to it). The config is read at start, strictly (see {@code docs/protocol.md} for the keys): a
  * bad key fails the deployment.
@@ -50,14 +53,14 @@ public class ProcessVerticle extends VerticleBase {
       settings = settings.withInstance(settings.instance() + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
     Addresses addresses = new Addresses(settings.prefix());
-    LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
-    service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
     try {
       member = new ClusterMember(vertx, context, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
-        settings.instance(), settings.maxProcesses(), service::liveCount);
+        settings.instance(), settings.maxProcesses(), () -> service.liveCount());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
+    service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
     ProcessService routed = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis());
     for (String address : List.of(addresses.service(), addresses.instance(settings.instance()),
       addresses.node(member.node()))) {

@@ -15,6 +15,7 @@ import io.procbus.api.SpawnRequest;
 import io.procbus.api.Stdio;
 import io.procbus.client.ProcessClient;
 import io.procbus.client.ProcessClientOptions;
+import io.procbus.examples.NamedNodeExample;
 import io.procbus.testing.Await;
 import io.procbus.testing.ClusterFixture;
 import io.procbus.testing.NodeProcess;
@@ -93,6 +94,12 @@ class ClusterIT {
       assertEquals("hi\n", await(child.communicate(Buffer.buffer("hi\n"))).stdout().toString());
       assertEquals(0, await(child.waitFor()));
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void theReadmeExampleRunsAChildOnTheNamedNode() throws Exception {
+    assertEquals(Long.toString(cluster.node("a").pid()), await(NamedNodeExample.parentPidOn(vertx, "a")));
   }
 
   @Test
