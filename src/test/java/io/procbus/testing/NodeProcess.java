@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -31,6 +33,8 @@ import java.util.function.Predicate;
 public final class NodeProcess implements AutoCloseable {
 
   private static Path jarCopy;
+  /** The pids of the JVMs started here and not yet closed. */
+  private static final Set<Long> RUNNING = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Process process;
@@ -45,6 +49,12 @@ public final class NodeProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.log = log;
+    RUNNING.add(process.pid());
+  }
+
+  /** The pids of the JVMs this class started and that were not closed yet: not children of the code under test. */
+  public static Set<Long> runningPids() {
+    return Set.copyOf(RUNNING);
   }
 
   /** The JVM flags every node gets: the logging config of the tests. */
@@ -212,5 +222,6 @@ public final class NodeProcess implements AutoCloseable {
     process.destroyForcibly();
     descendants.forEach(ProcessHandle::destroyForcibly);
     process.waitFor(30, TimeUnit.SECONDS);
+    RUNNING.remove(process.pid());
   }
 }
