@@ -55,6 +55,8 @@ public final class Bench {
   private final List<Row> rows = new ArrayList<>();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
   private ClusterBench cluster;
+  /** With {@code --only=W1,W2}: the workloads to run; else null (all). */
+  private List<String> only;
 
   /** One line of the table; {@code pass} is null where the issue sets no target. */
   record Row(String workload, String metric, String unit, double engine, double baseline, String target,
@@ -74,6 +76,11 @@ public final class Bench {
     boolean quick = Arrays.asList(args).contains("--quick");
     Bench bench = new Bench(quick);
     try {
+      for (String arg : args) {
+        if (arg.startsWith("--only=")) {
+          bench.only = List.of(arg.substring("--only=".length()).split(","));
+        }
+      }
       if (Arrays.asList(args).contains("--cluster")) {
         bench.cluster = ClusterBench.start();
       }
@@ -93,12 +100,27 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "procbus engine bench%s: %d cores, %s, Java %s%n", quick ? " (--quick)" : "",
       Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
       System.getProperty("java.version"));
-    w1();
-    w2();
-    w3();
-    w4();
-    w5();
+    if (runs("W1")) {
+      w1();
+    }
+    if (runs("W2")) {
+      w2();
+    }
+    if (runs("W3")) {
+      w3();
+    }
+    if (runs("W4")) {
+      w4();
+    }
+    if (runs("W5")) {
+      w5();
+    }
     print();
+  }
+
+  /** Whether workload {@code w} runs: all of them unless {@code --only=W1,W3} names some. */
+  private boolean runs(String w) {
+    return only == null || only.contains(w);
   }
 
   // --- W1: spawn rate
