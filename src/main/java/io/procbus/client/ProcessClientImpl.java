@@ -69,7 +69,9 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final ProcessService runService;
   private final ContextInternal clientContext;
   private final long renewTimer;
-  private final ProcessService localService;
+  private final String serviceAddress;
+  /** Proxies for the local node and for named nodes, by address, locality and timeout. */
+  private final Map<String, ProcessService> routes = new ConcurrentHashMap<>();
   private final NodeWatch nodeWatch;
 
   // Any thread
@@ -98,8 +100,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     this.clientContext = this.vertx.createEventLoopContext();
     this.renewTimer = options.getLeaseRenewMillis() > 0
       ? clientContext.setPeriodic(options.getLeaseRenewMillis(), t -> renewLeases()) : -1;
-    this.localService = new ServiceProxyBuilder(vertx).setAddress(address).setOptions(new DeliveryOptions()
-      .setSendTimeout(options.getRequestTimeoutMillis()).setLocalOnly(true)).build(ProcessService.class);
+    this.serviceAddress = address;
     this.nodeWatch = options.getNodeTimeoutMillis() > 0
       ? new NodeWatch(this.vertx, clientContext, new Addresses(options.getPrefix()).nodes(),
         options.getNodeTimeoutMillis(), this::holdsChildren, this::nodeLost, this::nodeBack)
@@ -226,7 +227,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   /** On the bound context: the spawn command, then the transport's subscription and attach. */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol,
                                             SpawnRequest request) {
-    return spawnService(request.getNode()).spawn(request)
+    return commandsFor(request.getNode(), options.getRequestTimeoutMillis()).spawn(request)
       .recover(e -> Future.failedFuture(toProcessException(e, request.getNode())))
       .compose(info -> {
         Instance instance = instance(info.getServiceAddress());
@@ -266,7 +267,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
         sent.getSpawn().setNode(options.getNode());
       }
       String node = sent.getSpawn().getNode();
-      (SpawnRequest.LOCAL_NODE.equals(node) ? localRunService() : runService).run(sent)
+      commandsFor(node, UNBOUNDED_MILLIS).run(sent)
         .recover(e -> Future.failedFuture(toProcessException(e, node))).onComplete(result);
     });
     return result.future();
@@ -306,15 +307,20 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     observers.remove(observer);
   }
 
-  /** Spawns for {@code "local"} go to a service in this JVM only. */
-  private ProcessService spawnService(String node) {
-    return SpawnRequest.LOCAL_NODE.equals(node) ? localService : service;
-  }
-
-  private ProcessService localRunService() {
-    return new ServiceProxyBuilder(vertx).setAddress(options.getServiceAddress() != null ? options.getServiceAddress()
-      : new Addresses(options.getPrefix()).service()).setOptions(new DeliveryOptions().setSendTimeout(UNBOUNDED_MILLIS)
-      .setLocalOnly(true)).build(ProcessService.class);
+  /**
+   * Where a spawn or run for {@code node} goes: {@code "local"} to a service in this JVM only (sent
+   * {@code localOnly}); a named node straight to its {@code <prefix>.node.<node>} (no forwarding hop); any other
+   * to the service address. A configured {@code serviceAddress} takes every request but the local ones.
+   */
+  private ProcessService commandsFor(String node, long timeoutMillis) {
+    boolean local = SpawnRequest.LOCAL_NODE.equals(node);
+    if (!local && (node == null || SpawnRequest.ANY_NODE.equals(node) || options.getServiceAddress() != null)) {
+      return timeoutMillis == UNBOUNDED_MILLIS ? runService : service;
+    }
+    String address = local ? serviceAddress : new Addresses(options.getPrefix()).node(node);
+    return routes.computeIfAbsent(address + " " + local + " " + timeoutMillis, k -> new ServiceProxyBuilder(vertx)
+      .setAddress(address).setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(local))
+      .build(ProcessService.class));
   }
 
   Instance instance(String address) {
@@ -460,11 +466,15 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     return new ProcessException(ErrorCode.INVALID_ARGUMENT, message);
   }
 
-  /** A spawn's or run's failure: as {@link #toProcessException(Throwable)}, no local service is {@code UNKNOWN_NODE}. */
+  /**
+   * A spawn's or run's failure: as {@link #toProcessException(Throwable)}, but no handler for a named or the
+   * local node is {@code UNKNOWN_NODE}.
+   */
   static ProcessException toProcessException(Throwable e, String node) {
-    if (SpawnRequest.LOCAL_NODE.equals(node) && e instanceof ReplyException re
+    if (node != null && !SpawnRequest.ANY_NODE.equals(node) && e instanceof ReplyException re
       && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
-      return new ProcessException(ErrorCode.UNKNOWN_NODE, "no procbus service runs in this JVM (node 'local')");
+      return new ProcessException(ErrorCode.UNKNOWN_NODE, SpawnRequest.LOCAL_NODE.equals(node)
+        ? "no procbus service runs in this JVM (node 'local')" : "no live procbus instance serves node '" + node + "'");
     }
     return toProcessException(e);
   }
