@@ -5,7 +5,6 @@ import io.procbus.api.NodeInfo;
 import io.procbus.api.SpawnRequest;
 import io.procbus.config.ClusterOptions;
 import io.procbus.protocol.Addresses;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,7 +42,6 @@ public final class ClusterMember {
   }
 
   private final Vertx vertx;
-  private final Context context;
   private final Addresses addresses;
   private final String node;
   private final String instance;
@@ -65,10 +63,9 @@ public final class ClusterMember {
    *
    * @throws IllegalArgumentException for a bad node name or timing
    */
-  public ClusterMember(Vertx vertx, Context context, Addresses addresses, ClusterOptions options, String instance,
+  public ClusterMember(Vertx vertx, Addresses addresses, ClusterOptions options, String instance,
                        int defaultCapacity, IntSupplier live) {
     this.vertx = vertx;
-    this.context = context;
     this.addresses = addresses;
     this.node = options.getNode() != null ? options.getNode() : instance;
     if (!NODE.matcher(node).matches() || SpawnRequest.ANY_NODE.equals(node) || SpawnRequest.LOCAL_NODE.equals(node)) {
@@ -185,9 +182,5 @@ public final class ClusterMember {
   /** Fails {@code reply} with {@code NODE_LOST} if {@code node} goes silent before it completes. */
   void watch(String node, Promise<?> reply) {
     pending.add(new Pending(node, System.nanoTime(), reply));
-  }
-
-  Context context() {
-    return context;
   }
 }

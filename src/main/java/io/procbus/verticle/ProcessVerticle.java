@@ -54,7 +54,7 @@ public class ProcessVerticle extends VerticleBase {
     }
     Addresses addresses = new Addresses(settings.prefix());
     try {
-      member = new ClusterMember(vertx, context, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
+      member = new ClusterMember(vertx, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
         settings.instance(), settings.maxProcesses(), () -> service.liveCount());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

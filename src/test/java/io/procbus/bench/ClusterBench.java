@@ -59,7 +59,8 @@ final class ClusterBench implements AutoCloseable {
     Path log = Path.of("target", "bench-node-b.log");
     Thread pump = new Thread(() -> {
       try (Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-           BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+           BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(),
+             StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           out.write(line + "\n");
           out.flush();
@@ -80,7 +81,8 @@ final class ClusterBench implements AutoCloseable {
       ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setNode("b"));
       // the first cross-node requests after a join are slow (partition migration): settle before measuring
       for (int i = 0; i < 20; i++) {
-        client.run(new RunRequest().setSpawn(new SpawnRequest().setCommand(List.of("true")))).await(60, TimeUnit.SECONDS);
+        client.run(new RunRequest().setSpawn(new SpawnRequest().setCommand(List.of("true"))))
+          .await(60, TimeUnit.SECONDS);
       }
       return new ClusterBench(node, vertx, client);
     } catch (Exception e) {

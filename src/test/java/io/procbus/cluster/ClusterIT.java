@@ -165,8 +165,8 @@ class ClusterIT {
     ProcessClient client = client("b");
     long size = 256L * 1024 * 1024;
     // the child hashes what it sends (stderr), the client hashes what it receives
-    String script = "f=$(mktemp) && head -c " + size + " /dev/urandom > \"$f\" && sha256sum < \"$f\" | cut -d' ' -f1 >&2"
-      + " && cat \"$f\"; rc=$?; rm -f \"$f\"; exit $rc";
+    String script = "f=$(mktemp) && head -c " + size + " /dev/urandom > \"$f\""
+      + " && sha256sum < \"$f\" | cut -d' ' -f1 >&2 && cat \"$f\"; rc=$?; rm -f \"$f\"; exit $rc";
     ChildProcess child = await(client.exec(List.of("sh", "-c", script), new ProcessOptions()
       .setStdout(Stdio.pipe()).setStderr(Stdio.pipe())));
     MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -90,7 +90,8 @@ class ClusterLossIT {
       "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
     String helper = Path.of("target", "test-classes", "helpers", "ready-then-wait.sh").toAbsolutePath().toString();
     try (NodeProcess clientNode = NodeProcess.startMain(cluster.name() + "-client", jvm,
-      ClientNodeMain.class.getName(), List.of(cluster.hazelcastXml().toAbsolutePath().toString(), "c", "500", helper))) {
+      ClientNodeMain.class.getName(),
+      List.of(cluster.hazelcastXml().toAbsolutePath().toString(), "c", "500", helper))) {
       String line = clientNode.awaitLine(l -> l.startsWith(ClientNodeMain.CHILD), ClusterFixture.NODE_STARTUP);
       int pid = Integer.parseInt(line.substring(ClientNodeMain.CHILD.length()));
       assertEquals(cluster.node("c").pid(), ProcessHandle.of(pid).flatMap(ProcessHandle::parent)

@@ -39,7 +39,8 @@ class PlacementTest {
     for (String node : List.of("x", "y")) {
       await(vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(new JsonObject()
         .put("prefix", "place").put("instance", node + "-1")
-        .put("cluster", new JsonObject().put("node", node).put("heartbeatMillis", 50).put("nodeTimeoutMillis", 5000)))));
+        .put("cluster", new JsonObject().put("node", node).put("heartbeatMillis", 50)
+          .put("nodeTimeoutMillis", 5000)))));
     }
   }
 

@@ -275,7 +275,8 @@ public abstract class EngineTestBase {
     Set<Long> nodes = NodeProcess.runningPids(); // procbus nodes a cluster test started: not the engine's
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-        .map(n -> procStat(Long.parseLong(n))).filter(s -> s != null && s.ppid() == MY_PID && !nodes.contains(s.pid()))
+        .map(n -> procStat(Long.parseLong(n)))
+        .filter(s -> s != null && s.ppid() == MY_PID && !nodes.contains((long) s.pid()))
         .forEach(children::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
