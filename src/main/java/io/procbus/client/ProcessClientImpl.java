@@ -228,7 +228,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol,
                                             SpawnRequest request) {
     return commandsFor(request.getNode(), options.getRequestTimeoutMillis()).spawn(request)
-      .recover(e -> Future.failedFuture(toProcessException(e, request.getNode())))
+      .recover(e -> Future.failedFuture(toProcessException(e, targetedNode(request.getNode()))))
       .compose(info -> {
         Instance instance = instance(info.getServiceAddress());
         if (nodeWatch != null) {
@@ -268,7 +268,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
       }
       String node = sent.getSpawn().getNode();
       commandsFor(node, UNBOUNDED_MILLIS).run(sent)
-        .recover(e -> Future.failedFuture(toProcessException(e, node))).onComplete(result);
+        .recover(e -> Future.failedFuture(toProcessException(e, targetedNode(node)))).onComplete(result);
     });
     return result.future();
   }
@@ -321,6 +321,13 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     return routes.computeIfAbsent(address + " " + local + " " + timeoutMillis, k -> new ServiceProxyBuilder(vertx)
       .setAddress(address).setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(local))
       .build(ProcessService.class));
+  }
+
+  /** The node {@link #commandsFor} sent straight to (named or local), or {@code null} when it went to a service. */
+  private String targetedNode(String node) {
+    boolean local = SpawnRequest.LOCAL_NODE.equals(node);
+    return local || (node != null && !SpawnRequest.ANY_NODE.equals(node) && options.getServiceAddress() == null)
+      ? node : null;
   }
 
   Instance instance(String address) {
@@ -467,11 +474,12 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   }
 
   /**
-   * A spawn's or run's failure: as {@link #toProcessException(Throwable)}, but no handler for a named or the
-   * local node is {@code UNKNOWN_NODE}.
+   * A spawn's or run's failure: as {@link #toProcessException(Throwable)}, but no handler at the address of
+   * {@code node} (named or local; {@code null} when the request went to a service address) is
+   * {@code UNKNOWN_NODE}.
    */
   static ProcessException toProcessException(Throwable e, String node) {
-    if (node != null && !SpawnRequest.ANY_NODE.equals(node) && e instanceof ReplyException re
+    if (node != null && e instanceof ReplyException re
       && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
       return new ProcessException(ErrorCode.UNKNOWN_NODE, SpawnRequest.LOCAL_NODE.equals(node)
         ? "no procbus service runs in this JVM (node 'local')" : "no live procbus instance serves node '" + node + "'");
