@@ -48,6 +48,13 @@ public enum ErrorCode {
    * the process and killed it, rather than deliver a stream with a hole in it.
    */
   EVENTS_LOST(441),
+  /** A spawn or run named a node that no live service instance serves; nothing was started. */
+  UNKNOWN_NODE(421),
+  /**
+   * The node holding the process stopped answering (no heartbeat within the node timeout): the client gave
+   * the process up; it may still run there until its owner's lease expires.
+   */
+  NODE_LOST(442),
   /** An unexpected failure inside procbus (a bug): the message says what; nothing is implied about the process. */
   INTERNAL(599);
 

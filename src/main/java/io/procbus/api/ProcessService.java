@@ -32,8 +32,13 @@ public interface ProcessService {
    * address, so a client that subscribes to the event address first cannot miss a byte. Unset streams are
    * pipes.
    *
+   * <p>{@link SpawnRequest#getNode()} says where: the least-loaded live node (unset or {@code "any"}; placement
+   * by live children and capacity happens in a cluster only, elsewhere the receiving instance runs it), the
+   * receiving instance ({@code "local"}), or a named node. The reply names the instance that owns the child.
+   *
    * <p><em>Errors:</em> {@code INVALID_ARGUMENT}, {@code SPAWN_FAILED}, {@code LIMIT_REACHED}, {@code TIMEOUT}
-   * (the spawn took longer than the service's spawn timeout), {@code CLOSED}.
+   * (the spawn took longer than the service's spawn timeout), {@code CLOSED}, {@code UNKNOWN_NODE} (no live
+   * instance serves the named node).
    */
   Future<ProcessInfo> spawn(SpawnRequest request);
 
@@ -43,7 +48,8 @@ public interface ProcessService {
    *
    * <p><em>Errors:</em> as {@link #spawn}; {@code PAYLOAD_TOO_LARGE} (input above the stdin message limit);
    * {@code TIMEOUT} when {@code timeoutMillis} passed (the kill signal was sent); {@code TERMINATED} when the
-   * service gave the process up.
+   * service gave the process up; {@code UNKNOWN_NODE}; {@code NODE_LOST} when the node running it stopped
+   * answering. It runs where {@link SpawnRequest#getNode()} of its spawn says, as for {@link #spawn}.
    */
   Future<RunResult> run(RunRequest request);
 
@@ -90,6 +96,13 @@ public interface ProcessService {
 
   /** Renews the lease of {@code owner}; returns the lease length in milliseconds. */
   Future<Long> renewLease(String owner);
+
+  /**
+   * The service instances this one hears heartbeats from, itself included: node, instance, address, live
+   * children, capacity and when each was last heard from. An instance silent for longer than the node
+   * timeout, or that announced it is leaving, is not listed.
+   */
+  Future<List<NodeInfo>> nodes();
 
   /**
    * Ends the lease of {@code owner} now: its non-detached children are terminated (TERM, grace, KILL);

@@ -24,6 +24,10 @@ public class SpawnRequest {
   public static final long DEFAULT_TIMEOUT_MILLIS = 0;
   /** Default for {@link #getKillSignal()}: the signal sent when the run-time limit passes. */
   public static final String DEFAULT_KILL_SIGNAL = "KILL";
+  /** {@link #getNode()}: the least-loaded live node (the same as {@code null}). */
+  public static final String ANY_NODE = "any";
+  /** {@link #getNode()}: the instance that receives the request (the Java client sends it to its own JVM). */
+  public static final String LOCAL_NODE = "local";
 
   private List<String> command;
   private String shell;
@@ -32,6 +36,7 @@ public class SpawnRequest {
   private boolean detached = DEFAULT_DETACHED;
   private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
   private String killSignal = DEFAULT_KILL_SIGNAL;
+  private String node;
 
   /** An empty request; set a command or a shell line. */
   public SpawnRequest() {
@@ -128,6 +133,21 @@ public class SpawnRequest {
   /** Sets the signal sent when the run-time limit passes. */
   public SpawnRequest setKillSignal(String killSignal) {
     this.killSignal = killSignal;
+    return this;
+  }
+
+  /**
+   * Where the child runs: {@code null} or {@value #ANY_NODE} for the least-loaded live node (the receiving
+   * instance picks), {@value #LOCAL_NODE} for the instance that receives the request, or a node name
+   * ({@code UNKNOWN_NODE} when nobody serves it).
+   */
+  public String getNode() {
+    return node;
+  }
+
+  /** Sets where the child runs ({@code null}, {@value #ANY_NODE}, {@value #LOCAL_NODE} or a node name). */
+  public SpawnRequest setNode(String node) {
+    this.node = node;
     return this;
   }
 

@@ -21,7 +21,9 @@ import io.vertx.core.Vertx;
  * <p><em>Errors:</em> every failure is a {@link io.procbus.api.ProcessException} with a stable
  * {@link io.procbus.api.ErrorCode}: the service's codes as they are, a command without a reply in time as
  * {@code TIMEOUT}, no service at the address as {@code CLOSED}. A child the service gave up (undeployed,
- * lease expired) fails with {@code TERMINATED}; a gap in its event sequence with {@code EVENTS_LOST}.
+ * lease expired) fails with {@code TERMINATED}; a gap in its event sequence with {@code EVENTS_LOST}; a child
+ * whose node sent no heartbeat for {@link ProcessClientOptions#getNodeTimeoutMillis()} with {@code NODE_LOST}
+ * (if that node is heard from again, the client kills the child rather than resume control of it).
  *
  * <p><em>Caveats:</em> a child runs on the service's machine: paths, environment and inherited descriptors
  * are the service's. {@link #liveCount()} counts this client's children only.

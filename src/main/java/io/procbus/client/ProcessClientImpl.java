@@ -69,6 +69,10 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final ProcessService runService;
   private final ContextInternal clientContext;
   private final long renewTimer;
+  private final String serviceAddress;
+  /** Proxies for the local node and for named nodes, by address, locality and timeout. */
+  private final Map<String, ProcessService> routes = new ConcurrentHashMap<>();
+  private final NodeWatch nodeWatch;
 
   // Any thread
   private final Map<String, Instance> instances = new ConcurrentHashMap<>();
@@ -76,12 +80,15 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   private final Set<RemoteTransport> open = ConcurrentHashMap.newKeySet();
   private final Set<ProcessObserverImpl> observers = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Promise<Void>> closing = new AtomicReference<>();
+  /** Instance address → ids of the children given up there with {@code NODE_LOST}, killed if it comes back. */
+  private final Map<String, Set<String>> lostChildren = new ConcurrentHashMap<>();
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
     if (options.getWindow() < 1 || options.getLeaseRenewMillis() < 0 || options.getRequestTimeoutMillis() < 1
+      || options.getNodeTimeoutMillis() < 0
       || options.getObserverMaxEvents() < 1 || options.getObserverMaxBytes() < 1) {
       throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "window, requestTimeoutMillis, observerMaxEvents and "
-        + "observerMaxBytes must be positive, leaseRenewMillis 0 or more: " + options);
+        + "observerMaxBytes must be positive, leaseRenewMillis and nodeTimeoutMillis 0 or more: " + options);
     }
     this.vertx = (VertxInternal) vertx;
     this.options = new ProcessClientOptions(options);
@@ -93,6 +100,11 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     this.clientContext = this.vertx.createEventLoopContext();
     this.renewTimer = options.getLeaseRenewMillis() > 0
       ? clientContext.setPeriodic(options.getLeaseRenewMillis(), t -> renewLeases()) : -1;
+    this.serviceAddress = address;
+    this.nodeWatch = options.getNodeTimeoutMillis() > 0
+      ? new NodeWatch(this.vertx, clientContext, new Addresses(options.getPrefix()).nodes(),
+        options.getNodeTimeoutMillis(), this::holdsChildren, this::nodeLost, this::nodeBack)
+      : null;
     this.vertx.addCloseHook(this);
   }
 
@@ -180,7 +192,7 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     if (options == null) {
       throw invalid("options must not be null");
     }
-    SpawnRequest request = new SpawnRequest().setOwner(owner);
+    SpawnRequest request = new SpawnRequest().setOwner(owner).setNode(this.options.getNode());
     if (!isShell) {
       if (argv == null || argv.isEmpty()) {
         throw invalid("argv must name a program");
@@ -215,10 +227,13 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   /** On the bound context: the spawn command, then the transport's subscription and attach. */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol,
                                             SpawnRequest request) {
-    return service.spawn(request)
-      .recover(e -> Future.failedFuture(toProcessException(e)))
+    return commandsFor(request.getNode(), options.getRequestTimeoutMillis()).spawn(request)
+      .recover(e -> Future.failedFuture(toProcessException(e, targetedNode(request.getNode()))))
       .compose(info -> {
         Instance instance = instance(info.getServiceAddress());
+        if (nodeWatch != null) {
+          nodeWatch.seen(info.getServiceAddress());
+        }
         if (closing.get() != null) {
           instance.commands().closeProcess(info.getId(), owner);
           return Future.failedFuture(new ProcessException(ErrorCode.CLOSED, "the process client is closed"));
@@ -248,7 +263,12 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
       if (sent.getSpawn().getOwner() == null && !sent.getSpawn().isDetached()) {
         sent.getSpawn().setOwner(owner);
       }
-      runService.run(sent).recover(e -> Future.failedFuture(toProcessException(e))).onComplete(result);
+      if (sent.getSpawn().getNode() == null) {
+        sent.getSpawn().setNode(options.getNode());
+      }
+      String node = sent.getSpawn().getNode();
+      commandsFor(node, UNBOUNDED_MILLIS).run(sent)
+        .recover(e -> Future.failedFuture(toProcessException(e, targetedNode(node)))).onComplete(result);
     });
     return result.future();
   }
@@ -285,6 +305,29 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
   /** The observer unsubscribed (closed, ended, or failed to subscribe): the client need not close it. */
   void forgetObserver(ProcessObserverImpl observer) {
     observers.remove(observer);
+  }
+
+  /**
+   * Where a spawn or run for {@code node} goes: {@code "local"} to a service in this JVM only (sent
+   * {@code localOnly}); a named node straight to its {@code <prefix>.node.<node>} (no forwarding hop); any other
+   * to the service address. A configured {@code serviceAddress} takes every request but the local ones.
+   */
+  private ProcessService commandsFor(String node, long timeoutMillis) {
+    boolean local = SpawnRequest.LOCAL_NODE.equals(node);
+    if (!local && (node == null || SpawnRequest.ANY_NODE.equals(node) || options.getServiceAddress() != null)) {
+      return timeoutMillis == UNBOUNDED_MILLIS ? runService : service;
+    }
+    String address = local ? serviceAddress : new Addresses(options.getPrefix()).node(node);
+    return routes.computeIfAbsent(address + " " + local + " " + timeoutMillis, k -> new ServiceProxyBuilder(vertx)
+      .setAddress(address).setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis).setLocalOnly(local))
+      .build(ProcessService.class));
+  }
+
+  /** The node {@link #commandsFor} sent straight to (named or local), or {@code null} when it went to a service. */
+  private String targetedNode(String node) {
+    boolean local = SpawnRequest.LOCAL_NODE.equals(node);
+    return local || (node != null && !SpawnRequest.ANY_NODE.equals(node) && options.getServiceAddress() == null)
+      ? node : null;
   }
 
   Instance instance(String address) {
@@ -328,14 +371,60 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
     }
   }
 
-  /** Nobody serves the instance's address any more: its children cannot be reached or watched. */
+  /**
+   * Nobody serves the instance's address any more (in a cluster: its node left before its heartbeats were
+   * missed): its children are lost, as with a silent node.
+   */
   private void instanceGone(Instance instance) {
-    ProcessException gone = new ProcessException(ErrorCode.CONNECTION_RESET, "the service instance at "
-      + instance.address() + " is gone");
+    if (nodeWatch != null) {
+      nodeWatch.declareLost(instance.address());
+    }
+    nodeLost(instance.address(), "has no handler any more");
+  }
+
+  // --- lost nodes
+
+  private boolean holdsChildren(String address) {
+    Instance instance = instances.get(address);
+    return instance != null && instance.open().get() > 0;
+  }
+
+  /**
+   * The instance at {@code address} sent no heartbeat for the node timeout: every child there is given up with
+   * {@code NODE_LOST} (pipes lost, {@code waitFor} failed, {@code connectionLost}); their ids are kept so that
+   * they are killed if the instance is heard from again. The service's lease ends them if it is not.
+   */
+  private void nodeLost(String address) {
+    nodeLost(address, "sent no heartbeat for " + options.getNodeTimeoutMillis() + " ms");
+  }
+
+  private void nodeLost(String address, String why) {
+    Instance instance = instances.get(address);
+    if (instance == null) {
+      return;
+    }
+    LOG.log(Level.WARNING, "the service instance at {0} {1}: its children are lost", new Object[] {address, why});
     for (RemoteTransport t : new ArrayList<>(open)) {
       if (t.instance() == instance) {
-        t.fail(gone);
+        lostChildren.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(t.info().getId());
+        t.fail(new ProcessException(ErrorCode.NODE_LOST, "the node holding process " + t.info().getId() + " ("
+          + address + ") " + why));
       }
+    }
+  }
+
+  /** A lost instance is heard again: what was given up there is killed, never silently controlled again. */
+  private void nodeBack(String address) {
+    Set<String> ids = lostChildren.remove(address);
+    Instance instance = instances.get(address);
+    if (ids == null || instance == null) {
+      return;
+    }
+    LOG.log(Level.WARNING, "the service instance at {0} is back: killing the {1} children given up there",
+      new Object[] {address, ids.size()});
+    for (String id : ids) {
+      instance.commands().closeProcess(id, owner)
+        .onFailure(e -> LOG.log(Level.FINE, "closeProcess of lost child " + id + " failed", e));
     }
   }
 
@@ -358,6 +447,9 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
         vertx.cancelTimer(renewTimer);
       }
       List<Future<Void>> released = new ArrayList<>();
+      if (nodeWatch != null) {
+        released.add(nodeWatch.close());
+      }
       for (ProcessObserverImpl observer : new ArrayList<>(observers)) {
         released.add(observer.close());
       }
@@ -379,6 +471,20 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
 
   private static ProcessException invalid(String message) {
     return new ProcessException(ErrorCode.INVALID_ARGUMENT, message);
+  }
+
+  /**
+   * A spawn's or run's failure: as {@link #toProcessException(Throwable)}, but no handler at the address of
+   * {@code node} (named or local; {@code null} when the request went to a service address) is
+   * {@code UNKNOWN_NODE}.
+   */
+  static ProcessException toProcessException(Throwable e, String node) {
+    if (node != null && e instanceof ReplyException re
+      && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+      return new ProcessException(ErrorCode.UNKNOWN_NODE, SpawnRequest.LOCAL_NODE.equals(node)
+        ? "no procbus service runs in this JVM (node 'local')" : "no live procbus instance serves node '" + node + "'");
+    }
+    return toProcessException(e);
   }
 
   /** A failure as the API reports it: a {@link ProcessException} with a stable code. */

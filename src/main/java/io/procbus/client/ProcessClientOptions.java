@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
  * How a {@link ProcessClient} reaches its service and paces its streams.
  *
  * <p>JSON: {@code {"prefix":"procbus","owner":"c0ffee","window":262144,"leaseRenewMillis":10000,
- * "requestTimeoutMillis":30000,"observerMaxEvents":1024,"observerMaxBytes":4194304}}.
+ * "requestTimeoutMillis":30000,"observerMaxEvents":1024,"observerMaxBytes":4194304,"node":"any",
+ * "nodeTimeoutMillis":5000}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -27,6 +28,8 @@ public class ProcessClientOptions {
   public static final int DEFAULT_OBSERVER_MAX_EVENTS = 1024;
   /** Default for {@link #getObserverMaxBytes()}: 4 MiB of chunk data held per observer. */
   public static final long DEFAULT_OBSERVER_MAX_BYTES = 4L * 1024 * 1024;
+  /** Default for {@link #getNodeTimeoutMillis()}: 5 s, the service's default {@code cluster.nodeTimeoutMillis}. */
+  public static final long DEFAULT_NODE_TIMEOUT_MILLIS = 5_000;
 
   private String prefix = DEFAULT_PREFIX;
   private String serviceAddress;
@@ -36,6 +39,8 @@ public class ProcessClientOptions {
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
   private int observerMaxEvents = DEFAULT_OBSERVER_MAX_EVENTS;
   private long observerMaxBytes = DEFAULT_OBSERVER_MAX_BYTES;
+  private String node;
+  private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
 
   /** Options with every default. */
   public ProcessClientOptions() {
@@ -51,6 +56,8 @@ public class ProcessClientOptions {
     this.requestTimeoutMillis = other.requestTimeoutMillis;
     this.observerMaxEvents = other.observerMaxEvents;
     this.observerMaxBytes = other.observerMaxBytes;
+    this.node = other.node;
+    this.nodeTimeoutMillis = other.nodeTimeoutMillis;
   }
 
   /** Reads the JSON form. */
@@ -169,6 +176,36 @@ public class ProcessClientOptions {
   /** Sets the bytes of chunk data an observer holds (at least 1). */
   public ProcessClientOptions setObserverMaxBytes(long observerMaxBytes) {
     this.observerMaxBytes = observerMaxBytes;
+    return this;
+  }
+
+  /**
+   * Where this client's children run: {@code null} or {@code "any"} for the node the service picks,
+   * {@code "local"} for a service in this JVM (sent with {@code localOnly}; {@code UNKNOWN_NODE} without one),
+   * or a node name. A run's own {@code spawn.node} takes precedence.
+   */
+  public String getNode() {
+    return node;
+  }
+
+  /** Sets where this client's children run. */
+  public ProcessClientOptions setNode(String node) {
+    this.node = node;
+    return this;
+  }
+
+  /**
+   * Silence after which a service instance holding children of this client is taken for lost: its children
+   * fail with {@code NODE_LOST} (heartbeats come every {@code cluster.heartbeatMillis}, 1 s by default; keep
+   * this above the services' period). 0 turns the watch off.
+   */
+  public long getNodeTimeoutMillis() {
+    return nodeTimeoutMillis;
+  }
+
+  /** Sets the silence after which an instance is taken for lost (0: never). */
+  public ProcessClientOptions setNodeTimeoutMillis(long nodeTimeoutMillis) {
+    this.nodeTimeoutMillis = nodeTimeoutMillis;
     return this;
   }
 

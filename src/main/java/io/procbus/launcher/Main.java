@@ -18,9 +18,11 @@ import java.util.function.Supplier;
  * configuration checked strictly before anything starts, and a {@link NodeVerticle} deployed.
  *
  * <p>Usage: {@code java -jar procbus-fat.jar -conf conf/config.json} (plus any {@code VertxApplication}
- * option, such as {@code -cluster}). A bad configuration stops startup with exit status 2 and a message
- * naming the key. Environment variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM
- * stops the node gracefully ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
+ * option, such as {@code -cluster}; {@code cluster.enabled} in the configuration adds it, and a clustered node
+ * takes its Hazelcast configuration from {@code conf/cluster.xml} unless {@code -Dvertx.hazelcast.config} names
+ * another). A bad configuration stops startup with exit status 2 and a message naming the key. Environment
+ * variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM stops the node gracefully
+ * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -40,6 +42,7 @@ public final class Main implements VertxApplicationHooks {
   public static void main(String[] args) {
     try {
       EnvironmentOverrides.applyToSystemProperties(System.getenv());
+      args = ClusterLaunch.prepare(args); // -cluster from the config; never Hazelcast's multicast default
     } catch (IllegalArgumentException e) {
       System.err.println("procbus: " + e.getMessage());
       System.exit(BAD_CONFIG);

@@ -8,7 +8,9 @@ package io.procbus.protocol;
  *   <li>{@code <prefix>.instance.<instance>}: the same service of one instance, for commands about the
  *       processes it owns;</li>
  *   <li>{@code <prefix>.instance.<instance>.control}: flow-control grants (fire and forget);</li>
- *   <li>{@code <prefix>.process.<id>}: every event of one process, published in sequence.</li>
+ *   <li>{@code <prefix>.process.<id>}: every event of one process, published in sequence;</li>
+ *   <li>{@code <prefix>.nodes}: every instance's heartbeat, published;</li>
+ *   <li>{@code <prefix>.node.<node>}: the service of the instances of one node.</li>
  * </ul>
  */
 public final class Addresses {
@@ -23,6 +25,10 @@ public final class Addresses {
   public static final String CONTROL = "control";
   /** Segment of a process's event address. */
   public static final String PROCESS = "process";
+  /** Suffix of the address every instance publishes its heartbeat on. */
+  public static final String NODES = "nodes";
+  /** Segment of a node's address, bound by every instance of the node. */
+  public static final String NODE = "node";
 
   private final String prefix;
 
@@ -52,6 +58,16 @@ public final class Addresses {
   /** {@code <prefix>.instance.<instance>.control}. */
   public String control(String instance) {
     return instance(instance) + "." + CONTROL;
+  }
+
+  /** {@code <prefix>.nodes}: heartbeats, published. */
+  public String nodes() {
+    return prefix + "." + NODES;
+  }
+
+  /** {@code <prefix>.node.<node>}: the service of any instance of one node. */
+  public String node(String node) {
+    return prefix + "." + NODE + "." + node;
   }
 
   /** {@code <prefix>.process.<id>}. */

@@ -1,6 +1,7 @@
 package io.procbus.verticle;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessOptions;
@@ -252,6 +253,12 @@ final class ProcessServiceImpl implements ProcessService {
       processes.values().forEach(p -> all.add(p.info()));
       return Future.succeededFuture(all);
     });
+  }
+
+  /** Answered by the {@code RoutingService} that {@link ProcessVerticle} binds in front of this one. */
+  @Override
+  public Future<List<NodeInfo>> nodes() {
+    return Future.succeededFuture(List.of());
   }
 
   @Override

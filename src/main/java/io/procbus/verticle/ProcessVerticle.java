@@ -1,6 +1,9 @@
 package io.procbus.verticle;
 
 import io.procbus.api.ProcessService;
+import io.procbus.cluster.ClusterMember;
+import io.procbus.cluster.RoutingService;
+import io.procbus.config.ProcbusOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
@@ -20,7 +23,10 @@ import java.util.function.Function;
  * <p>It binds {@link ProcessService} on {@code <prefix>.service} (shared by every instance) and on
  * {@code <prefix>.instance.<instance>} (this instance only), and takes flow-control grants on
  * {@code <prefix>.instance.<instance>.control}; each child publishes its events on
- * {@code <prefix>.process.<id>}. Several instances may run in one Vert.x: each has its own engine and owns its
+ * {@code <prefix>.process.<id>}. It also binds the service on {@code <prefix>.node.<node>} and publishes its
+ * heartbeat on {@code <prefix>.nodes} ({@code cluster} config section): spawns and runs are placed on a named,
+ * the local or the least-loaded node by the {@link RoutingService} it binds in front of its own service.
+ * Several instances may run in one Vert.x: each has its own engine and owns its
  * children (deployed with several instances and a configured {@code instance} id, each instance appends a
  * random suffix to it). The config is read at start, strictly (see {@code docs/protocol.md} for the keys): a
  * bad key fails the deployment.
@@ -32,6 +38,7 @@ public class ProcessVerticle extends VerticleBase {
 
   private ServiceSettings settings;
   private ProcessServiceImpl service;
+  private ClusterMember member;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -46,18 +53,27 @@ public class ProcessVerticle extends VerticleBase {
       settings = settings.withInstance(settings.instance() + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
     Addresses addresses = new Addresses(settings.prefix());
+    try {
+      member = new ClusterMember(vertx, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
+        settings.instance(), settings.maxProcesses(), () -> service.liveCount());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
-    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()))) {
+    ProcessService routed = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis());
+    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()),
+      addresses.node(member.node()))) {
       consumers.add(new ServiceBinder(vertx)
         .setAddress(address)
         .setIncludeDebugInfo(false)
         .addInterceptor(new RequestValidator())
-        .register(ProcessService.class, service));
+        .register(ProcessService.class, routed));
     }
     consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
     service.start();
     List<Future<Void>> registered = new ArrayList<>();
+    registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
     return Future.all(registered);
   }
@@ -67,7 +83,8 @@ public class ProcessVerticle extends VerticleBase {
     if (service == null) {
       return Future.succeededFuture();
     }
-    return service.stop().eventually(() -> {
+    Future<Void> left = member == null ? Future.succeededFuture() : member.stop();
+    return left.transform(v -> service.stop()).eventually(() -> {
       List<Future<Void>> unregistered = new ArrayList<>();
       consumers.forEach(c -> unregistered.add(c.unregister()));
       return Future.join(unregistered);

@@ -62,7 +62,8 @@ final class RequestValidator implements ServiceInterceptor {
     Map.entry("info", Map.of("id", optional(Type.STRING))),
     Map.entry("list", Map.of()),
     Map.entry("renewLease", Map.of("owner", optional(Type.STRING))),
-    Map.entry("release", Map.of("owner", optional(Type.STRING))));
+    Map.entry("release", Map.of("owner", optional(Type.STRING))),
+    Map.entry("nodes", Map.of()));
 
   static final Map<String, Field> SPAWN_REQUEST = Map.of(
     "command", optional(Type.STRING_ARRAY),
@@ -71,7 +72,8 @@ final class RequestValidator implements ServiceInterceptor {
     "owner", optional(Type.STRING),
     "detached", optional(Type.BOOLEAN),
     "timeoutMillis", optional(Type.LONG),
-    "killSignal", optional(Type.STRING));
+    "killSignal", optional(Type.STRING),
+    "node", optional(Type.STRING));
 
   static final Map<String, Field> RUN_REQUEST = Map.of(
     "spawn", optional(Type.SPAWN_REQUEST),

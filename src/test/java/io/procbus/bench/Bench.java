@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  * {@code ProcessVerticle} and the Java {@code ProcessClient} in the same Vert.x), each beside the
  * {@code java.lang.Process} baseline measured in the same run, printed as one table with ratios to it.
  *
+ * <p>With {@code --cluster}, W1–W3 also run with the client in this JVM and every child on a second procbus
+ * node in another JVM ({@link ClusterBench}), in the same run and against the same baseline.
+ *
  * <p>Run with {@code bench/run} (or {@code bench/run --quick} for a short smoke run). Not a test: nothing
  * here is timed by the build.
  */
@@ -50,6 +53,10 @@ public final class Bench {
   private final ProcessEngine engine;
   private final ProcessEngine bus;
   private final List<Row> rows = new ArrayList<>();
+  /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
+  private ClusterBench cluster;
+  /** With {@code --only=W1,W2}: the workloads to run; else null (all). */
+  private List<String> only;
 
   /** One line of the table; {@code pass} is null where the issue sets no target. */
   record Row(String workload, String metric, String unit, double engine, double baseline, String target,
@@ -69,9 +76,23 @@ public final class Bench {
     boolean quick = Arrays.asList(args).contains("--quick");
     Bench bench = new Bench(quick);
     try {
+      for (String arg : args) {
+        if (arg.startsWith("--only=")) {
+          bench.only = List.of(arg.substring("--only=".length()).split(","));
+        }
+      }
+      if (Arrays.asList(args).contains("--cluster")) {
+        bench.cluster = ClusterBench.start();
+      }
       bench.run();
     } finally {
-      bench.vertx.close().await(30, TimeUnit.SECONDS);
+      try {
+        if (bench.cluster != null) {
+          bench.cluster.close();
+        }
+      } finally {
+        bench.vertx.close().await(30, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -79,12 +100,27 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "procbus engine bench%s: %d cores, %s, Java %s%n", quick ? " (--quick)" : "",
       Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
       System.getProperty("java.version"));
-    w1();
-    w2();
-    w3();
-    w4();
-    w5();
+    if (runs("W1")) {
+      w1();
+    }
+    if (runs("W2")) {
+      w2();
+    }
+    if (runs("W3")) {
+      w3();
+    }
+    if (runs("W4")) {
+      w4();
+    }
+    if (runs("W5")) {
+      w5();
+    }
     print();
+  }
+
+  /** Whether workload {@code w} runs: all of them unless {@code --only=W1,W3} names some. */
+  private boolean runs(String w) {
+    return only == null || only.contains(w);
   }
 
   // --- W1: spawn rate
@@ -101,10 +137,15 @@ public final class Bench {
     String name = "W1 spawn /bin/true x" + total + ", 32 in flight";
     rows.add(new Row(name, "spawns/s, engine", "/s", engineRate, baseRate, ">= 2000/s", engineRate >= 2000));
     rows.add(new Row(name, "spawns/s, local bus", "/s", busRate, baseRate, ">= 0.75x engine", busRate >= 0.75 * engineRate));
+    if (cluster != null) {
+      w1Engine(cluster.engine(), 200, inFlight);
+      double clusterRate = total / seconds(() -> w1Engine(cluster.engine(), total, inFlight));
+      rows.add(new Row(name, "spawns/s, cluster", "/s", clusterRate, baseRate, ">= 1000/s", clusterRate >= 1000));
+    }
   }
 
   private void w1Engine(ProcessEngine engine, int total, int inFlight) {
-    onContext(() -> {
+    onContext(engine, () -> {
       Promise<Void> done = Promise.promise();
       int[] counts = {0, 0};
       Runnable[] next = new Runnable[1];
@@ -156,6 +197,11 @@ public final class Bench {
     String name = "W2 head -c " + (one >> 20) + "MiB /dev/zero, 1 child";
     rows.add(new Row(name, "throughput, engine", "MB/s", e1, b1, ">= 0.85x baseline", e1 >= 0.85 * b1));
     rows.add(new Row(name, "throughput, local bus", "MB/s", u1, b1, ">= 1500 MB/s", u1 >= 1500));
+    if (cluster != null) {
+      w2Engine(cluster.engine(), 1, 64L << 20);
+      double c1 = one / seconds(() -> w2Engine(cluster.engine(), 1, one)) / 1e6;
+      rows.add(new Row(name, "throughput, cluster", "MB/s", c1, b1, ">= 500 MB/s", c1 >= 500));
+    }
     double e8 = 8 * each / seconds(() -> w2Engine(engine, 8, each)) / 1e6;
     double b8 = 8 * each / seconds(() -> w2Baseline(8, each)) / 1e6;
     rows.add(new Row("W2 8 children x " + (each >> 20) + "MiB", "throughput", "MB/s", e8, b8,
@@ -225,12 +271,18 @@ public final class Bench {
     rows.add(new Row(name, "p99, engine", "us", percentile(engineNs, 99) / 1e3, b99, "-", null));
     rows.add(new Row(name, "p50, local bus", "us", u50, b50, "<= 80 us", u50 <= 80));
     rows.add(new Row(name, "p99, local bus", "us", percentile(busNs, 99) / 1e3, b99, "-", null));
+    if (cluster != null) {
+      long[] clusterNs = w3Engine(cluster.engine(), line, n);
+      double c50 = percentile(clusterNs, 50) / 1e3;
+      rows.add(new Row(name, "p50, cluster", "us", c50, b50, "<= 300 us", c50 <= 300));
+      rows.add(new Row(name, "p99, cluster", "us", percentile(clusterNs, 99) / 1e3, b99, "-", null));
+    }
   }
 
   private long[] w3Engine(ProcessEngine engine, Buffer line, int n) throws Exception {
     int warm = 2000;
     long[] samples = new long[n];
-    onContext(() -> engine.exec(List.of("cat"), PIPES).compose(p -> {
+    onContext(engine, () -> engine.exec(List.of("cat"), PIPES).compose(p -> {
       Promise<Void> done = Promise.promise();
       int[] i = {0};
       long[] t0 = {0};
@@ -402,8 +454,10 @@ public final class Bench {
 
   // --- plumbing
 
-  private void onContext(Supplier<Future<?>> action) {
-    Context ctx = vertx.getOrCreateContext();
+  /** Runs {@code action} on a new context of the Vert.x that {@code engine} belongs to, and waits for it. */
+  private void onContext(ProcessEngine engine, Supplier<Future<?>> action) {
+    Vertx owner = cluster != null && engine == cluster.engine() ? cluster.vertx() : vertx;
+    Context ctx = owner.getOrCreateContext();
     CompletableFuture<Object> done = new CompletableFuture<>();
     ctx.runOnContext(v -> action.get().onComplete(ar -> {
       if (ar.succeeded()) {

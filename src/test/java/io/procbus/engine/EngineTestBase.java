@@ -9,6 +9,7 @@ import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
+import io.procbus.testing.NodeProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,9 +71,14 @@ public abstract class EngineTestBase {
     return ProcessEngine.create(vertx);
   }
 
+  /** The Vert.x of this class, created once before {@link #createEngine}: a native-transport one here. */
+  protected Vertx createVertx() throws Exception {
+    return newNativeVertx();
+  }
+
   @BeforeAll
   void startEngine() throws Exception {
-    vertx = newNativeVertx();
+    vertx = createVertx();
     engine = createEngine(vertx);
   }
 
@@ -266,9 +272,12 @@ public abstract class EngineTestBase {
   /** Every process (zombies included) whose parent is this JVM. */
   static List<ProcStat> liveChildrenOfThisJvm() {
     List<ProcStat> children = new ArrayList<>();
+    Set<Long> nodes = NodeProcess.runningPids(); // procbus nodes a cluster test started: not the engine's
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-        .map(n -> procStat(Long.parseLong(n))).filter(s -> s != null && s.ppid() == MY_PID).forEach(children::add);
+        .map(n -> procStat(Long.parseLong(n)))
+        .filter(s -> s != null && s.ppid() == MY_PID && !nodes.contains((long) s.pid()))
+        .forEach(children::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -31,6 +33,8 @@ import java.util.function.Predicate;
 public final class NodeProcess implements AutoCloseable {
 
   private static Path jarCopy;
+  /** The pids of the JVMs started here and not yet closed. */
+  private static final Set<Long> RUNNING = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Process process;
@@ -45,6 +49,12 @@ public final class NodeProcess implements AutoCloseable {
     this.name = name;
     this.process = process;
     this.log = log;
+    RUNNING.add(process.pid());
+  }
+
+  /** The pids of the JVMs this class started and that were not closed yet: not children of the code under test. */
+  public static Set<Long> runningPids() {
+    return Set.copyOf(RUNNING);
   }
 
   /** The JVM flags every node gets: the logging config of the tests. */
@@ -70,6 +80,25 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
     pb.environment().putAll(env);
     NodeProcess node = new NodeProcess(name, pb.start(), log);
+    node.pump(String.join(" ", argv));
+    return node;
+  }
+
+  /**
+   * Starts {@code java <jvmArgs> -cp <fat jar>:target/test-classes <mainClass> <appArgs>}: a JVM of this
+   * project's test code with the node's whole runtime (a clustered client, for instance).
+   */
+  public static NodeProcess startMain(String name, List<String> jvmArgs, String mainClass, List<String> appArgs)
+    throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmArgs);
+    argv.add("-cp");
+    argv.add(jar() + java.io.File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath());
+    argv.add(mainClass);
+    argv.addAll(appArgs);
+    Path log = Files.createDirectories(Path.of("target", "it-logs")).resolve(name + ".log");
+    NodeProcess node = new NodeProcess(name, new ProcessBuilder(argv).redirectErrorStream(true).start(), log);
     node.pump(String.join(" ", argv));
     return node;
   }
@@ -202,5 +231,6 @@ public final class NodeProcess implements AutoCloseable {
     process.destroyForcibly();
     descendants.forEach(ProcessHandle::destroyForcibly);
     process.waitFor(30, TimeUnit.SECONDS);
+    RUNNING.remove(process.pid());
   }
 }

@@ -48,11 +48,12 @@ class ErrorCodesTest {
   /**
    * Codes that no command can produce, with why: the reader errors are raised by a client's own
    * {@code StreamReader}, EVENTS_LOST by the client when it sees a gap in {@code seq}, CONNECTION_RESET by an
-   * I/O error other than EPIPE on a pipe (the kernel gives no way to cause one on demand), INTERNAL by a bug.
+   * I/O error other than EPIPE on a pipe (the kernel gives no way to cause one on demand), INTERNAL by a bug,
+   * NODE_LOST by a client or a forwarding instance when a node goes silent ({@code ClusterLossIT} causes it).
    */
   private static final Set<ErrorCode> NOT_FROM_COMMANDS = EnumSet.of(ErrorCode.LINE_TOO_LONG,
     ErrorCode.LIMIT_OVERRUN, ErrorCode.INCOMPLETE_READ, ErrorCode.CONCURRENT_READ, ErrorCode.EVENTS_LOST,
-    ErrorCode.CONNECTION_RESET, ErrorCode.INTERNAL);
+    ErrorCode.CONNECTION_RESET, ErrorCode.INTERNAL, ErrorCode.NODE_LOST);
 
   private static Vertx vertx;
   private static final Set<ErrorCode> seen = EnumSet.noneOf(ErrorCode.class);
@@ -101,6 +102,9 @@ class ErrorCodesTest {
 
     // SPAWN_FAILED: no such program
     expect(ErrorCode.SPAWN_FAILED, request("spawn", spawnBody(command(owner, "/nonexistent/program"))));
+
+    // UNKNOWN_NODE: a node nobody serves
+    expect(ErrorCode.UNKNOWN_NODE, request("spawn", spawnBody(command(owner, "true").put("node", "nowhere"))));
 
     // UNKNOWN_PROCESS
     expect(ErrorCode.UNKNOWN_PROCESS, request("info", new JsonObject().put("id", "no-such-id")));

@@ -1,0 +1,191 @@
+package io.procbus.cluster;
+
+import io.procbus.api.ErrorCode;
+import io.procbus.api.NodeInfo;
+import io.procbus.api.ProcessInfo;
+import io.procbus.api.ProcessService;
+import io.procbus.api.RunRequest;
+import io.procbus.api.RunResult;
+import io.procbus.api.SpawnRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.serviceproxy.ServiceException;
+import io.vertx.serviceproxy.ServiceProxyBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The {@link ProcessService} an instance binds: its own service, with {@code spawn} and {@code run} placed
+ * by {@link SpawnRequest#getNode()} and {@code nodes} answered from the heartbeats.
+ *
+ * <p>Placement: a request for this node or for {@code "local"} runs here; for another named node it is
+ * forwarded to {@code <prefix>.node.<node>} ({@code UNKNOWN_NODE} when nobody serves it); an unnamed one (or
+ * {@code "any"}) goes, in a cluster, to the least-loaded live instance — here when this one is as little
+ * loaded — forwarded to that instance's address with {@code node} set to its node name. A forwarded request
+ * always names the node that receives it, so it runs there and is never forwarded again. The reply is the
+ * owning instance's, so the client sends every later command straight there.
+ */
+public final class RoutingService implements ProcessService {
+
+  /** Send timeout of forwarded runs: they wait for the child (a silent node fails them with {@code NODE_LOST}). */
+  private static final long UNBOUNDED_MILLIS = Integer.MAX_VALUE;
+
+  private final Vertx vertx;
+  private final ProcessService local;
+  private final ClusterMember member;
+  private final long spawnForwardTimeoutMillis;
+  /** Proxies by address and timeout, the least recently used dropped beyond 256; on the instance's context. */
+  private final Map<String, ProcessService> proxies = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, ProcessService> eldest) {
+      return size() > 256;
+    }
+  };
+
+  /** Routes for {@code local}; a forwarded spawn waits {@code spawnTimeoutMillis} plus 5 s for its reply. */
+  public RoutingService(Vertx vertx, ProcessService local, ClusterMember member, long spawnTimeoutMillis) {
+    this.vertx = vertx;
+    this.local = local;
+    this.member = member;
+    this.spawnForwardTimeoutMillis = spawnTimeoutMillis + 5_000;
+  }
+
+  /** Where a request goes: {@code null} for here, else the target address and the node it names. */
+  private record Route(String address, String node, boolean named) {
+  }
+
+  private Route route(SpawnRequest request) {
+    if (request == null) {
+      return null; // the instance's own checks refuse it
+    }
+    String node = request.getNode();
+    if (SpawnRequest.LOCAL_NODE.equals(node) || member.node().equals(node)) {
+      return null;
+    }
+    if (node == null || SpawnRequest.ANY_NODE.equals(node)) {
+      if (!member.placesSpawns()) {
+        return null;
+      }
+      NodeInfo target = member.pick();
+      return target == null ? null : new Route(target.getAddress(), target.getNode(), false);
+    }
+    return new Route(member.addresses().node(node), node, true);
+  }
+
+  @Override
+  public Future<ProcessInfo> spawn(SpawnRequest request) {
+    Route route = route(request);
+    if (route == null) {
+      return local.spawn(request);
+    }
+    SpawnRequest forwarded = new SpawnRequest(request).setNode(route.node());
+    return forward(route, spawnForwardTimeoutMillis, s -> s.spawn(forwarded), () -> local.spawn(request));
+  }
+
+  @Override
+  public Future<RunResult> run(RunRequest request) {
+    Route route = request == null ? null : route(request.getSpawn());
+    if (route == null) {
+      return local.run(request);
+    }
+    RunRequest forwarded = new RunRequest(request.toJson());
+    forwarded.getSpawn().setNode(route.node());
+    Promise<RunResult> reply = Promise.promise();
+    member.watch(route.node(), reply);
+    forward(route, UNBOUNDED_MILLIS, s -> s.run(forwarded), () -> local.run(request)).onComplete(reply);
+    return reply.future();
+  }
+
+  /**
+   * Sends a command to the route's address; the target's failures come back unchanged, a missing target is
+   * {@code UNKNOWN_NODE} for a named node (an unnamed one falls back to {@code here}), no reply in time is
+   * {@code TIMEOUT}.
+   */
+  private <T> Future<T> forward(Route route, long timeoutMillis, Function<ProcessService, Future<T>> command,
+                                Supplier<Future<T>> here) {
+    ProcessService target = proxies.computeIfAbsent(route.address() + " " + timeoutMillis, k ->
+      new ServiceProxyBuilder(vertx).setAddress(route.address())
+        .setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class));
+    return command.apply(target).recover(e -> {
+      if (e instanceof ServiceException) {
+        return Future.failedFuture(e);
+      }
+      if (e instanceof ReplyException re) {
+        if (re.failureType() == ReplyFailure.NO_HANDLERS) {
+          if (!route.named()) {
+            return here.get();
+          }
+          return Future.failedFuture(new ServiceException(ErrorCode.UNKNOWN_NODE.code(), "no live service instance "
+            + "serves node '" + route.node() + "'"));
+        }
+        if (re.failureType() == ReplyFailure.TIMEOUT) {
+          return Future.failedFuture(new ServiceException(ErrorCode.TIMEOUT.code(), "node '" + route.node()
+            + "' did not answer in " + timeoutMillis + " ms"));
+        }
+        return Future.failedFuture(new ServiceException(re.failureCode(), re.getMessage()));
+      }
+      return Future.failedFuture(new ServiceException(ErrorCode.INTERNAL.code(), "forwarding to node '"
+        + route.node() + "' failed: " + e));
+    });
+  }
+
+  @Override
+  public Future<List<NodeInfo>> nodes() {
+    return Future.succeededFuture(member.nodes());
+  }
+
+  // --- the rest is this instance's own
+
+  @Override
+  public Future<Void> writeStdin(String id, String owner, Buffer data) {
+    return local.writeStdin(id, owner, data);
+  }
+
+  @Override
+  public Future<Void> closeStdin(String id, String owner) {
+    return local.closeStdin(id, owner);
+  }
+
+  @Override
+  public Future<Void> closePipe(String id, String owner, int fd) {
+    return local.closePipe(id, owner, fd);
+  }
+
+  @Override
+  public Future<Void> closeProcess(String id, String owner) {
+    return local.closeProcess(id, owner);
+  }
+
+  @Override
+  public Future<Void> signal(String id, String owner, String signal, boolean group) {
+    return local.signal(id, owner, signal, group);
+  }
+
+  @Override
+  public Future<ProcessInfo> info(String id) {
+    return local.info(id);
+  }
+
+  @Override
+  public Future<List<ProcessInfo>> list() {
+    return local.list();
+  }
+
+  @Override
+  public Future<Long> renewLease(String owner) {
+    return local.renewLease(owner);
+  }
+
+  @Override
+  public Future<Void> release(String owner) {
+    return local.release(owner);
+  }
+}
