@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>Placement: a request for this node or for {@code "local"} runs here; for another named node it is
  * forwarded to {@code <prefix>.node.<node>} ({@code UNKNOWN_NODE} when nobody serves it); an unnamed one (or
- * {@code "any"}) goes, in a cluster, to the least-loaded live instance — here when this one is as little
+ * {@code "any"}) runs here when it came to this instance's or node's own address, and otherwise goes, in a
+ * cluster, to the least-loaded live instance — here when this one is as little
  * loaded — forwarded to that instance's address with {@code node} set to its node name. A forwarded request
  * always names the node that receives it, so it runs there and is never forwarded again. The reply is the
  * owning instance's, so the client sends every later command straight there.
@@ -42,6 +43,7 @@ public final class RoutingService implements ProcessService {
   private final ProcessService local;
   private final ClusterMember member;
   private final long spawnForwardTimeoutMillis;
+  private final boolean placeUnnamed;
   /** Proxies by address and timeout, the least recently used dropped beyond 256; on the instance's context. */
   private final Map<String, ProcessService> proxies = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -50,9 +52,15 @@ public final class RoutingService implements ProcessService {
     }
   };
 
-  /** Routes for {@code local}; a forwarded spawn waits {@code spawnTimeoutMillis} plus 5 s for its reply. */
-  public RoutingService(Vertx vertx, ProcessService local, ClusterMember member, long spawnTimeoutMillis) {
+  /**
+   * Routes for {@code local}; a forwarded spawn waits {@code spawnTimeoutMillis} plus 5 s for its reply. With
+   * {@code placeUnnamed} (the shared service address), an unnamed spawn is placed by load; without (an
+   * instance's or a node's own address, which the caller chose), it runs here.
+   */
+  public RoutingService(Vertx vertx, ProcessService local, ClusterMember member, long spawnTimeoutMillis,
+                        boolean placeUnnamed) {
     this.vertx = vertx;
+    this.placeUnnamed = placeUnnamed;
     this.local = local;
     this.member = member;
     this.spawnForwardTimeoutMillis = spawnTimeoutMillis + 5_000;
@@ -71,7 +79,7 @@ public final class RoutingService implements ProcessService {
       return null;
     }
     if (node == null || SpawnRequest.ANY_NODE.equals(node)) {
-      if (!member.placesSpawns()) {
+      if (!placeUnnamed || !member.placesSpawns()) {
         return null;
       }
       NodeInfo target = member.pick();

@@ -61,21 +61,26 @@ public class ProcessVerticle extends VerticleBase {
     }
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
-    ProcessService routed = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis());
-    for (String address : List.of(addresses.service(), addresses.instance(settings.instance()),
-      addresses.node(member.node()))) {
-      consumers.add(new ServiceBinder(vertx)
-        .setAddress(address)
-        .setIncludeDebugInfo(false)
-        .addInterceptor(new RequestValidator())
-        .register(ProcessService.class, routed));
-    }
+    // the shared address places unnamed spawns by load; this instance's and this node's own addresses run them here
+    ProcessService placing = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), true);
+    ProcessService pinned = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), false);
+    bind(addresses.service(), placing);
+    bind(addresses.instance(settings.instance()), pinned);
+    bind(addresses.node(member.node()), pinned);
     consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
     service.start();
     List<Future<Void>> registered = new ArrayList<>();
     registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
     return Future.all(registered);
+  }
+
+  private void bind(String address, ProcessService routed) {
+    consumers.add(new ServiceBinder(vertx)
+      .setAddress(address)
+      .setIncludeDebugInfo(false)
+      .addInterceptor(new RequestValidator())
+      .register(ProcessService.class, routed));
   }
 
   @Override
