@@ -5,7 +5,10 @@ import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.logging.Logger;
@@ -34,11 +37,19 @@ public class NodeVerticle extends VerticleBase {
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(), part)
       .compose(id -> deploy(new OperationsVerticle(), part))
+      .recover(e -> undeployNext().transform(ar -> Future.failedFuture(e))) // no part outlives a failed start
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }
 
+  /**
+   * Deploys a part from a context of no deployment, so that it is not this verticle's child: Vert.x undeploys
+   * children all at once before {@link #stop()} runs, and the parts must stop in reverse order.
+   */
   private Future<String> deploy(VerticleBase verticle, DeploymentOptions deploymentOptions) {
-    return vertx.deployVerticle(verticle, deploymentOptions).onSuccess(deployed::push);
+    Promise<String> done = ((ContextInternal) context).promise();
+    ((VertxInternal) vertx).createEventLoopContext().runOnContext(v ->
+      vertx.deployVerticle(verticle, deploymentOptions).onComplete(done));
+    return done.future().onSuccess(deployed::push);
   }
 
   @Override

@@ -1,0 +1,61 @@
+package io.procbus.launcher;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A node's parts are its own deployments: undeploying the node (or a failed start) leaves none behind. */
+class NodeVerticleTest {
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void vertx() {
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().await(30, SECONDS);
+  }
+
+  @Test
+  @Timeout(60)
+  void undeployingTheNodeUndeploysEveryPart() throws Exception {
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("enabled", true).put("port", 0));
+    String node = vertx.deployVerticle(new NodeVerticle(), new DeploymentOptions().setConfig(config))
+      .await(30, SECONDS);
+    Set<String> running = vertx.deploymentIDs();
+    assertTrue(running.size() >= 3, "the node and its parts: " + running);
+
+    vertx.undeploy(node).await(30, SECONDS);
+
+    assertEquals(Set.of(), vertx.deploymentIDs());
+  }
+
+  @Test
+  @Timeout(60)
+  void aPartThatFailsToStartLeavesNoOtherPartRunning() throws Exception {
+    HttpServer taken = vertx.createHttpServer().requestHandler(r -> r.response().end()).listen(0, "127.0.0.1")
+      .await(30, SECONDS);
+    JsonObject config = new JsonObject().put("http", new JsonObject().put("enabled", true)
+      .put("port", taken.actualPort()));
+
+    assertThrows(Exception.class, () -> vertx.deployVerticle(new NodeVerticle(),
+      new DeploymentOptions().setConfig(config)).await(30, SECONDS));
+
+    assertEquals(Set.of(), vertx.deploymentIDs());
+  }
+}
