@@ -48,6 +48,13 @@ public enum ErrorCode {
    * the process and killed it, rather than deliver a stream with a hole in it.
    */
   EVENTS_LOST(441),
+  /**
+   * The command policy refused the request (a bridge, or a service with a policy configured); nothing was
+   * started. The debug info names the rule: {@code {"code":"DENIED","rule":"program","policyRule":"users"}}.
+   */
+  DENIED(450),
+  /** A bridge connection without valid credentials: the frame is refused and the connection closed. */
+  UNAUTHENTICATED(401),
   /** An unexpected failure inside procbus (a bug): the message says what; nothing is implied about the process. */
   INTERNAL(599);
 

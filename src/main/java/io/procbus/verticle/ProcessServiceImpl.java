@@ -12,6 +12,8 @@ import io.procbus.api.SpawnRequest;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.LocalProcessEngine;
+import io.procbus.policy.CommandPolicy;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.vertx.core.Future;
@@ -60,6 +62,8 @@ final class ProcessServiceImpl implements ProcessService {
   private long leaseChecks;
   private boolean closed;
   private long leaseTimer = -1;
+  /** The command policy and audit log (issue 5): unrestricted and silent unless configured. */
+  private ServiceGuard guard;
 
   ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, ServiceSettings settings) {
     this.vertx = vertx;
@@ -67,6 +71,13 @@ final class ProcessServiceImpl implements ProcessService {
     this.engine = engine;
     this.settings = settings;
     this.addresses = new Addresses(settings.prefix());
+    this.guard = new ServiceGuard(null, io.procbus.auth.TokenStore.empty(), io.procbus.audit.AuditLog.NONE,
+      settings.instance());
+  }
+
+  /** Sets the policy and audit log applied from now on. */
+  void guard(ServiceGuard guard) {
+    this.guard = guard;
   }
 
   Vertx vertx() {
@@ -138,6 +149,9 @@ final class ProcessServiceImpl implements ProcessService {
     if (request.getTimeoutMillis() < 0) {
       throw invalid("timeoutMillis must be 0 or more");
     }
+    CommandPolicy.Admission admission = guard.admit(owner, request, owner == null ? 0
+      : liveByOwner.getOrDefault(owner, 0));
+    request = admission.request();
     Signal killSignal = parseSignalName(request.getKillSignal() == null ? "KILL" : request.getKillSignal());
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions() : request.getOptions();
     if (owner != null) {
@@ -155,6 +169,7 @@ final class ProcessServiceImpl implements ProcessService {
       : List.of(settings.engine().getShell(), "-c", request.getShell());
     ManagedProcess process = new ManagedProcess(this, context, UUID.randomUUID().toString(), owner,
       request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture);
+    process.limitOutput(admission.maxOutputBytes());
     reserve(owner);
     // Bind the child to the verticle's context, not to the duplicate the command message was delivered on.
     Future<SubprocessTransport> started;
@@ -176,6 +191,7 @@ final class ProcessServiceImpl implements ProcessService {
         reply.tryFail(ar.cause());
       } else {
         processes.put(process.id, process);
+        guard.spawned(process.info(), options.getCwd(), admission.rule());
         if (!reply.tryComplete(process)) {
           process.closeTransport(); // too late: the caller was told TIMEOUT
         }
@@ -212,7 +228,9 @@ final class ProcessServiceImpl implements ProcessService {
   @Override
   public Future<Void> closeProcess(String id, String owner) {
     return guarded(() -> {
-      owned(id, owner).closeTransport();
+      ManagedProcess p = owned(id, owner);
+      guard.killed(p.info());
+      p.closeTransport();
       return Future.succeededFuture();
     });
   }
@@ -221,7 +239,9 @@ final class ProcessServiceImpl implements ProcessService {
   public Future<Void> signal(String id, String owner, String signal, boolean group) {
     return guarded(() -> {
       ManagedProcess p = owned(id, owner);
-      return p.signal(parseSignal(signal), group);
+      int signum = parseSignal(signal);
+      guard.signalled(p.info(), signum, group);
+      return p.signal(signum, group);
     });
   }
 
@@ -319,6 +339,7 @@ final class ProcessServiceImpl implements ProcessService {
 
   void onExited(ManagedProcess p) {
     unreserve(p.owner);
+    guard.exited(p.info());
   }
 
   void onClosed(ManagedProcess p) {

@@ -1,6 +1,8 @@
 package io.procbus.verticle;
 
 import io.procbus.api.ProcessService;
+import io.procbus.config.ProcbusOptions;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
@@ -32,6 +34,7 @@ public class ProcessVerticle extends VerticleBase {
 
   private ServiceSettings settings;
   private ProcessServiceImpl service;
+  private ServiceGuard guard;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -47,7 +50,14 @@ public class ProcessVerticle extends VerticleBase {
     }
     Addresses addresses = new Addresses(settings.prefix());
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
+    try {
+      // issue 5: the command policy (when configured) and the audit log; reads two small files once
+      guard = ServiceGuard.fromConfig(ProcbusOptions.fromConfig(config()), settings.instance());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
+    service.guard(guard);
     for (String address : List.of(addresses.service(), addresses.instance(settings.instance()))) {
       consumers.add(new ServiceBinder(vertx)
         .setAddress(address)
@@ -71,7 +81,10 @@ public class ProcessVerticle extends VerticleBase {
       List<Future<Void>> unregistered = new ArrayList<>();
       consumers.forEach(c -> unregistered.add(c.unregister()));
       return Future.join(unregistered);
-    });
+    }).eventually(() -> vertx.executeBlocking(() -> {
+      guard.audit().close(); // writes what is queued
+      return null;
+    }));
   }
 
   /** This instance's id ({@code instance} in the config, or a random UUID). Set once started. */
