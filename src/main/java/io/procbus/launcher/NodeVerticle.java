@@ -1,5 +1,6 @@
 package io.procbus.launcher;
 
+import io.procbus.bridge.BridgeVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -32,6 +33,8 @@ public class NodeVerticle extends VerticleBase {
     }
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(), part)
+      .compose(v -> options.getBridges().getTcp().isEnabled() || options.getBridges().getSockjs().isEnabled()
+        ? deploy(new BridgeVerticle(), part) : Future.succeededFuture(v)) // issue 5: after the service
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }
 

@@ -23,6 +23,8 @@ public final class Addresses {
   public static final String CONTROL = "control";
   /** Segment of a process's event address. */
   public static final String PROCESS = "process";
+  /** The HTTP path the SockJS bridge is served under (issue 5): {@code http://host:port/eventbus}. */
+  public static final String SOCKJS_PATH = "/eventbus";
 
   private final String prefix;
 
