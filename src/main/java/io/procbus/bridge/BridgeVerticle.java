@@ -211,6 +211,11 @@ public class BridgeVerticle extends VerticleBase {
       String describe() {
         return "sockjs bridge connection from " + socket.remoteAddress();
       }
+
+      @Override
+      void pong() {
+        // the SockJS client's pings are keep-alives: Vert.x's SockJS bridge answers none either
+      }
     };
     socket.handler(data -> {
       Object value;

@@ -102,7 +102,7 @@ final class Edge {
       return;
     }
     if ("ping".equals(type)) {
-      s.write(new JsonObject().put("type", "pong"));
+      s.pong();
       return;
     }
     if (s.principal == null) {

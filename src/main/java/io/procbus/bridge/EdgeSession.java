@@ -31,6 +31,11 @@ abstract class EdgeSession {
   /** Closes the connection. */
   abstract void closeConnection();
 
+  /** Answers a {@code ping}: {@code {"type":"pong"}} on TCP; nothing on SockJS (its client expects none). */
+  void pong() {
+    write(new JsonObject().put("type", "pong"));
+  }
+
   /** A description for logs: transport and remote address. */
   abstract String describe();
 }

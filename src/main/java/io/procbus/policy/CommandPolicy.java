@@ -140,7 +140,7 @@ public final class CommandPolicy {
       : new ProcessOptions(request.getOptions());
     List<String> argv;
     if (request.getShell() != null) {
-      if (!rule.shell()) {
+      if (!rule.allowsShell()) {
         throw denied("shell", rule, "shell command lines are not allowed");
       }
       argv = null;
@@ -178,7 +178,7 @@ public final class CommandPolicy {
         throw denied("stdio", rule, "stdio mode " + s.getMode() + " is not allowed");
       }
     }
-    if (request.isDetached() && !rule.detached()) {
+    if (request.isDetached() && !rule.allowsDetached()) {
       throw denied("detached", rule, "detached processes are not allowed");
     }
     int maxChildren = rule.maxLiveChildren() == null ? 16 : rule.maxLiveChildren();
@@ -186,9 +186,9 @@ public final class CommandPolicy {
       throw denied("children", rule, principal.name() + " runs " + liveChildren + " children (maxLiveChildren "
         + maxChildren + ")");
     }
-    if (rule.maxRuntimeMillis() > 0) {
+    if (rule.runtimeLimit() > 0) {
       long asked = request.getTimeoutMillis();
-      out.setTimeoutMillis(asked == 0 ? rule.maxRuntimeMillis() : Math.min(asked, rule.maxRuntimeMillis()));
+      out.setTimeoutMillis(asked == 0 ? rule.runtimeLimit() : Math.min(asked, rule.runtimeLimit()));
       out.setKillSignal(signal(rule).name());
     }
     if (argv != null) {
@@ -214,7 +214,7 @@ public final class CommandPolicy {
       out.setCommand(wrapped);
     }
     out.setOptions(options);
-    return new Admission(out, Math.max(0, rule.maxOutputBytes()), rule.name());
+    return new Admission(out, rule.outputLimit(), rule.name());
   }
 
   /** The kill signal the rule that applies to {@code principal} sends at its limits ({@code KILL} by default). */

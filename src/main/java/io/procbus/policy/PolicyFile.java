@@ -26,7 +26,7 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    * @param envAllow variables a caller may set
    * @param cwdRoots directories a working directory must be inside (after {@code ..} and symbolic links)
    * @param detached whether detached processes may be started
-   * @param maxLiveChildren live children per principal
+   * @param maxLiveChildren live children per principal (default 16)
    * @param maxRuntimeMillis run-time limit, then {@code killSignal}; 0 for none
    * @param killSignal the signal sent at the run-time or output limit
    * @param maxOutputBytes stdout and stderr bytes together, then {@code killSignal}; 0 for none
@@ -34,9 +34,25 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    * @param runAs the user and group to run as (only when the service runs as root)
    */
   record Rule(@JsonProperty(required = true) String name, List<String> principals, List<String> roles,
-              List<Program> programs, boolean shell, List<String> envAllow, List<String> cwdRoots,
-              boolean detached, Integer maxLiveChildren, long maxRuntimeMillis, String killSignal,
-              long maxOutputBytes, Rlimits rlimits, RunAs runAs) {
+              List<Program> programs, Boolean shell, List<String> envAllow, List<String> cwdRoots,
+              Boolean detached, Integer maxLiveChildren, Long maxRuntimeMillis, String killSignal,
+              Long maxOutputBytes, Rlimits rlimits, RunAs runAs) {
+
+    boolean allowsShell() {
+      return Boolean.TRUE.equals(shell);
+    }
+
+    boolean allowsDetached() {
+      return Boolean.TRUE.equals(detached);
+    }
+
+    long runtimeLimit() {
+      return maxRuntimeMillis == null ? 0 : maxRuntimeMillis;
+    }
+
+    long outputLimit() {
+      return maxOutputBytes == null ? 0 : Math.max(0, maxOutputBytes);
+    }
   }
 
   /**
@@ -67,6 +83,6 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    * @param uid user id
    * @param gid group id
    */
-  record RunAs(int uid, int gid) {
+  record RunAs(@JsonProperty(required = true) Integer uid, @JsonProperty(required = true) Integer gid) {
   }
 }
