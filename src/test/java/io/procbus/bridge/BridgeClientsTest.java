@@ -10,6 +10,7 @@ import io.procbus.api.ProcessState;
 import io.procbus.api.SpawnRequest;
 import io.procbus.protocol.Addresses;
 import io.procbus.testing.Await;
+import io.procbus.testing.EdgeFixture;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,8 +1,9 @@
-package io.procbus.bridge;
+package io.procbus.testing;
 
 import static io.procbus.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procbus.bridge.BridgeVerticle;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -23,20 +24,25 @@ import java.util.concurrent.TimeUnit;
  * {@link BridgeVerticle} with both bridges on ephemeral loopback ports; and a runner for the Node clients of
  * {@code src/test/js}.
  */
-final class EdgeFixture implements AutoCloseable {
+public final class EdgeFixture implements AutoCloseable {
 
   /** Tokens of the test principals. */
-  static final String ALICE = "alice-token-0123456789";
-  static final String BOB = "bob-token-0123456789ab";
-  static final String ADMIN = "admin-token-0123456789";
+  public static final String ALICE = "alice-token-0123456789";
+  public static final String BOB = "bob-token-0123456789ab";
+  public static final String ADMIN = "admin-token-0123456789";
 
-  static final Path JS = Path.of("src/test/js").toAbsolutePath();
+  public static final Path JS = Path.of("src/test/js").toAbsolutePath();
 
-  final Vertx vertx;
-  final Path dir;
-  final Path root;
-  final Path audit;
-  final BridgeVerticle bridge;
+  /** The node's Vert.x. */
+  public final Vertx vertx;
+  /** The temporary directory of its files. */
+  public final Path dir;
+  /** The only working-directory root of the test policy. */
+  public final Path root;
+  /** The audit log. */
+  public final Path audit;
+  /** The bridges. */
+  public final BridgeVerticle bridge;
 
   private EdgeFixture(Vertx vertx, Path dir, BridgeVerticle bridge) {
     this.vertx = vertx;
@@ -47,7 +53,7 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   /** The test policy: role {@code user} (and bus callers) may run a few programs in {@code <dir>/root}. */
-  static JsonObject policy(Path root, JsonObject userRuleOverrides) {
+  public static JsonObject policy(Path root, JsonObject userRuleOverrides) {
     JsonObject users = new JsonObject().put("name", "users").put("roles", new JsonArray().add("user").add("bus"))
       .put("programs", new JsonArray()
         .add(new JsonObject().put("path", "cat"))
@@ -75,14 +81,16 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   /** Starts a node under {@code prefix}; {@code overrides} change the {@code users} rule. */
-  static EdgeFixture start(String prefix, JsonObject overrides, boolean withPolicy) throws Exception {
+  public static EdgeFixture start(String prefix, JsonObject overrides, boolean withPolicy) throws Exception {
     Path dir = Files.createTempDirectory("procbus-edge");
     Path root = Files.createDirectories(dir.resolve("root"));
     Path tokens = dir.resolve("tokens.json");
     Files.writeString(tokens, new JsonObject().put("tokens", new JsonArray()
       .add(new JsonObject().put("token", ALICE).put("principal", "alice").put("roles", new JsonArray().add("user")))
       .add(new JsonObject().put("token", BOB).put("principal", "bob").put("roles", new JsonArray().add("user")))
-      .add(new JsonObject().put("token", ADMIN).put("principal", "root").put("roles", new JsonArray().add("admin"))))
+      .add(new JsonObject().put("token", ADMIN).put("principal", "root").put("roles", new JsonArray().add("admin")))
+      .add(new JsonObject().put("token", "guest-token-0123456789").put("principal", "guest")
+        .put("roles", new JsonArray().add("guest"))))
       .encodePrettily());
     Path policy = dir.resolve("policy.json");
     Files.writeString(policy, policy(root, overrides).encodePrettily());
@@ -106,12 +114,12 @@ final class EdgeFixture implements AutoCloseable {
   }
 
   /** The URL of the SockJS bridge. */
-  String sockJsUrl() {
+  public String sockJsUrl() {
     return "http://127.0.0.1:" + bridge.sockJsPort() + "/eventbus";
   }
 
   /** Runs a Node client ({@code node <script> <args>}) to its end (30 s at most) and gives its output lines. */
-  static List<String> node(String script, String... args) throws Exception {
+  public static List<String> node(String script, String... args) throws Exception {
     assertTrue(Files.isDirectory(JS.resolve("node_modules/@vertx/eventbus-bridge-client.js")),
       "the Node test clients need their dependencies: run `npm ci` in src/test/js (mvn does it when"
         + " node_modules is missing; .ci/run installs node and npm)");
