@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -92,7 +93,7 @@ public class BridgeVerticle extends VerticleBase {
       Router router = Router.router(vertx);
       String path = Addresses.SOCKJS_PATH + "/*";
       // the xhr transports POST frames: without a BodyHandler they fail with 500
-      router.route(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
+      router.post(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
       router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
         .socketHandler(this::sockJsConnection));
       http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
@@ -159,6 +160,12 @@ public class BridgeVerticle extends VerticleBase {
       @Override
       void closeConnection() {
         socket.close();
+      }
+
+      @Override
+      void abortConnection() {
+        // now, not after the queued writes: a client that does not read would never let them flush
+        ((NetSocketInternal) socket).channelHandlerContext().close();
       }
 
       @Override

@@ -28,8 +28,13 @@ abstract class EdgeSession {
   /** Whether the connection's write queue is full (the client does not read). */
   abstract boolean writeQueueFull();
 
-  /** Closes the connection. */
+  /** Closes the connection once what is queued is written. */
   abstract void closeConnection();
+
+  /** Closes the connection now, dropping what is queued (a client that does not read). */
+  void abortConnection() {
+    closeConnection();
+  }
 
   /** Answers a {@code ping}: {@code {"type":"pong"}} on TCP; nothing on SockJS (its client expects none). */
   void pong() {

@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <p>Checks, in order, each named in a denial ({@code DENIED}, debug info
  * {@code {"code":"DENIED","rule":"<check>","policyRule":"<rule name>"}}): {@code subject} (a rule matches the
- * principal's name or a role), {@code shell}, {@code program} (resolved to an absolute path on the policy's
+ * principal's name or a role), {@code size} (argv and environment bytes), {@code shell}, {@code program} (resolved to an absolute path on the policy's
  * search path, never the caller's {@code PATH}), {@code args}, {@code env}, {@code cwd} (inside a root after
  * {@code ..} and symbolic links are resolved), {@code stdio} (no files, no inherited descriptors),
  * {@code detached}, {@code children} (live children of the principal), {@code runAs}.
@@ -134,6 +134,11 @@ public final class CommandPolicy {
     if (rule == null) {
       throw denied("subject", null, "no policy rule for principal " + principal.name() + " (roles "
         + principal.roles() + ")");
+    }
+    long size = commandBytes(request);
+    int maxSize = file.maxCommandBytes() == null ? PolicyFile.DEFAULT_MAX_COMMAND_BYTES : file.maxCommandBytes();
+    if (size > maxSize) {
+      throw denied("size", rule, "argv and environment of " + size + " bytes exceed " + maxSize);
     }
     SpawnRequest out = new SpawnRequest(request);
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions()
@@ -303,6 +308,21 @@ public final class CommandPolicy {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad policy: rule " + rule.name() + ": unknown killSignal " + name);
     }
+  }
+
+  private static long commandBytes(SpawnRequest request) {
+    long n = request.getShell() == null ? 0 : request.getShell().length();
+    if (request.getCommand() != null) {
+      for (String a : request.getCommand()) {
+        n += (a == null ? 0 : a.length()) + 1;
+      }
+    }
+    if (request.getOptions() != null && request.getOptions().getEnv() != null) {
+      for (Map.Entry<String, String> e : request.getOptions().getEnv().entrySet()) {
+        n += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length()) + 2;
+      }
+    }
+    return n;
   }
 
   private static void rlimit(List<String> argv, String flag, Long value) {

@@ -10,10 +10,14 @@ import java.util.List;
  * @param searchPath the only directories a program name is looked up in (the caller's {@code PATH} is never used)
  * @param neverPassEnv variables never passed to a child, whatever a rule allows
  * @param seeAllRoles roles whose principals see and control every process through a bridge
+ * @param maxCommandBytes bytes of argv, shell command line and environment together (default 256 KiB)
  * @param rules the rules, first match wins: a principal with no rule may run nothing
  */
 record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<String> seeAllRoles,
-                  @JsonProperty(required = true) List<Rule> rules) {
+                  Integer maxCommandBytes, @JsonProperty(required = true) List<Rule> rules) {
+
+  /** Default of {@code maxCommandBytes}: 256 KiB of argv and environment. */
+  static final int DEFAULT_MAX_COMMAND_BYTES = 256 * 1024;
 
   /**
    * What the principals a rule matches may run.
