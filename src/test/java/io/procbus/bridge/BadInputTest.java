@@ -8,6 +8,7 @@ import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessService;
 import io.procbus.testing.Await;
 import io.procbus.testing.EdgeFixture;
+import io.procbus.testing.TcpBridgeClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -76,77 +77,6 @@ class BadInputTest {
     }
   }
 
-  // --- a raw TCP bridge client
-
-  private static final class Tcp implements AutoCloseable {
-    final Socket socket;
-    final DataInputStream in;
-    final OutputStream out;
-    int replies;
-
-    Tcp() throws IOException {
-      socket = new Socket("127.0.0.1", edge.bridge.tcpPort());
-      socket.setSoTimeout(20_000);
-      in = new DataInputStream(socket.getInputStream());
-      out = socket.getOutputStream();
-    }
-
-    static Tcp authenticated(String token) throws IOException {
-      Tcp t = new Tcp();
-      t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
-        .put("authorization", "Bearer " + token)));
-      assertEquals("pong", t.read().getString("type"));
-      return t;
-    }
-
-    void raw(byte[] bytes) throws IOException {
-      out.write(bytes);
-      out.flush();
-    }
-
-    void frame(Object json) throws IOException {
-      byte[] b = (json instanceof JsonObject o ? o.encode() : String.valueOf(json)).getBytes(StandardCharsets.UTF_8);
-      raw(Buffer.buffer().appendInt(b.length).appendBytes(b).getBytes());
-    }
-
-    JsonObject read() throws IOException {
-      int n = in.readInt();
-      byte[] b = new byte[n];
-      in.readFully(b);
-      return new JsonObject(new String(b, StandardCharsets.UTF_8));
-    }
-
-    /** Sends a command; gives the reply frame. */
-    JsonObject command(String address, String action, JsonObject body) throws IOException {
-      String reply = "r" + replies++;
-      frame(new JsonObject().put("type", "send").put("address", address).put("replyAddress", reply)
-        .put("headers", new JsonObject().put("action", action)).put("body", body));
-      JsonObject f = read();
-      assertEquals(reply, f.getString("address"), "reply to " + action + ": " + f);
-      return f;
-    }
-
-    /** Whether the server closed the connection (a read ends). */
-    boolean closedByServer() throws IOException {
-      try {
-        while (true) {
-          if (in.read() < 0) {
-            return true;
-          }
-        }
-      } catch (SocketTimeoutException e) {
-        return false;
-      } catch (IOException e) {
-        return true;
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
   private static int code(JsonObject errFrame) {
     assertEquals("err", errFrame.getString("type"), "an error frame: " + errFrame);
     return errFrame.getInteger("failureCode");
@@ -165,7 +95,7 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void malformedFramesGetMalformedAndTheConnectionStays() throws Exception {
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.frame("{not json");
       assertEquals(ErrorCode.MALFORMED.code(), code(t.read()));
       outcome("tcp malformed JSON", "432 MALFORMED");
@@ -207,7 +137,7 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void unknownAddressesAndIdsAreRefused() throws Exception {
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.frame(new JsonObject().put("type", "send").put("address", "vertx.internal").put("replyAddress", "x")
         .put("body", new JsonObject()));
       assertEquals(ErrorCode.DENIED.code(), code(t.read()));
@@ -229,7 +159,7 @@ class BadInputTest {
       assertEquals(ErrorCode.DENIED.code(), code(t.read()));
       outcome("tcp register a malformed id", "450 DENIED");
       JsonObject info = t.command(SERVICE, "spawn", spawnBody(cmd("sleep", "30"))).getJsonObject("body");
-      try (Tcp bob = Tcp.authenticated(EdgeFixture.BOB)) {
+      try (TcpBridgeClient bob = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.BOB)) {
         assertEquals(ErrorCode.NOT_OWNER.code(), code(bob.command(info.getString("serviceAddress"), "signal",
           new JsonObject().put("id", info.getString("id")).put("signal", "KILL").put("group", false))));
         outcome("tcp signal another principal's id", "403 NOT_OWNER");
@@ -246,21 +176,21 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void credentialsAreCheckedAndBadOnesCloseTheConnection() throws Exception {
-    try (Tcp t = new Tcp()) {
+    try (TcpBridgeClient t = new TcpBridgeClient(edge.bridge.tcpPort())) {
       t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", "r")
         .put("headers", new JsonObject().put("action", "list")).put("body", new JsonObject()));
       assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
       assertTrue(t.closedByServer());
       outcome("tcp command without a token", "401 UNAUTHENTICATED, closed");
     }
-    try (Tcp t = new Tcp()) {
+    try (TcpBridgeClient t = new TcpBridgeClient(edge.bridge.tcpPort())) {
       t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
         .put("authorization", "Bearer " + EdgeFixture.ALICE + "x")));
       assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
       assertTrue(t.closedByServer());
       outcome("tcp wrong token", "401 UNAUTHENTICATED, closed");
     }
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
         .put("authorization", "Bearer " + EdgeFixture.BOB)));
       assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
@@ -272,19 +202,19 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void oversizedAndBrokenFramingClosesTheConnection() throws Exception {
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.raw(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{'});
       assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
       assertTrue(t.closedByServer());
       outcome("tcp frame length 2 GiB", "431 PAYLOAD_TOO_LARGE, closed");
     }
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.raw(new byte[] {(byte) 0xff, 0, 0, 1});
       assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
       assertTrue(t.closedByServer());
       outcome("tcp negative frame length", "431 PAYLOAD_TOO_LARGE, closed");
     }
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       t.raw(Buffer.buffer().appendInt(BridgeVerticle.MAX_FRAME_BYTES + 1).appendString("\"xxxx").getBytes());
       assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
       assertTrue(t.closedByServer());
@@ -295,7 +225,7 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void hugeArgvAndEnvControlCharactersAndMetacharacters() throws Exception {
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       JsonArray argv = new JsonArray().add("echo");
       for (int i = 0; i < 250_000; i++) {
         argv.add("argument");
@@ -340,7 +270,7 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void aFloodOfSpawnsStopsAtTheLimit() throws Exception {
-    try (Tcp t = Tcp.authenticated(EdgeFixture.BOB)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.BOB)) {
       int n = 40;
       for (int i = 0; i < n; i++) {
         t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", "f" + i)
@@ -385,7 +315,7 @@ class BadInputTest {
   @Timeout(60)
   void aClientThatNeverReadsIsDisconnected() throws Exception {
     JsonObject info;
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       info = t.command(SERVICE, "spawn", spawnBody(cmd("cat", "/dev/zero"))).getJsonObject("body");
       t.frame(new JsonObject().put("type", "register").put("address", info.getString("eventAddress")));
       t.frame(new JsonObject().put("type", "send").put("address", info.getString("controlAddress"))
@@ -548,7 +478,7 @@ class BadInputTest {
     ProcessService service = ProcessService.createProxy(edge.vertx, SERVICE);
     Await.until(edge.vertx, "every child gone", 20, 20_000, () -> children().isEmpty()
       && await(service.list()).stream().allMatch(p -> p.getExitStatus() != null));
-    try (Tcp t = Tcp.authenticated(EdgeFixture.ALICE)) {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
       assertEquals("message", t.command(SERVICE, "list", new JsonObject()).getString("type"), "the bridge answers");
     }
     Await.until(edge.vertx, "descriptors back near " + fdsBefore, 20, 20_000, () -> fds() <= fdsBefore + 16);
