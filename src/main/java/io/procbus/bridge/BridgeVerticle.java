@@ -138,41 +138,10 @@ public class BridgeVerticle extends VerticleBase {
 
   private void tcpConnection(NetSocket socket) {
     socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
-    EdgeSession session = new EdgeSession() {
-      @Override
-      String messageType() {
-        return "message";
-      }
-
-      @Override
-      void write(JsonObject frame) {
-        if (!closed) {
-          Buffer json = frame.toBuffer();
-          socket.write(Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json));
-        }
-      }
-
-      @Override
-      boolean writeQueueFull() {
-        return socket.writeQueueFull();
-      }
-
-      @Override
-      void closeConnection() {
-        socket.close();
-      }
-
-      @Override
-      void abortConnection() {
-        // now, not after the queued writes: a client that does not read would never let them flush
-        ((NetSocketInternal) socket).channelHandlerContext().close();
-      }
-
-      @Override
-      String describe() {
-        return "tcp bridge connection from " + socket.remoteAddress();
-      }
-    };
+    // abort: now, not after the queued writes, which a client that does not read would never let flush
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, socket::close,
+      () -> ((NetSocketInternal) socket).channelHandlerContext().close(),
+      "tcp bridge connection from " + socket.remoteAddress());
     TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value), length -> {
       session.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, "a frame of " + length
         + " bytes is above " + MAX_FRAME_BYTES + " (or the stream is not framed): closing"));
@@ -191,39 +160,8 @@ public class BridgeVerticle extends VerticleBase {
 
   private void sockJsConnection(SockJSSocket socket) {
     socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
-    EdgeSession session = new EdgeSession() {
-      @Override
-      String messageType() {
-        return "rec";
-      }
-
-      @Override
-      void write(JsonObject frame) {
-        if (!closed) {
-          socket.write(frame.toBuffer());
-        }
-      }
-
-      @Override
-      boolean writeQueueFull() {
-        return socket.writeQueueFull();
-      }
-
-      @Override
-      void closeConnection() {
-        socket.close();
-      }
-
-      @Override
-      String describe() {
-        return "sockjs bridge connection from " + socket.remoteAddress();
-      }
-
-      @Override
-      void pong() {
-        // the SockJS client's pings are keep-alives: Vert.x's SockJS bridge answers none either
-      }
-    };
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close, socket::close,
+      "sockjs bridge connection from " + socket.remoteAddress());
     socket.handler(data -> {
       Object value;
       try {

@@ -1,7 +1,9 @@
 package io.procbus.bridge;
 
 import io.procbus.auth.Principal;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -9,7 +11,29 @@ import java.util.Set;
  * One bridge connection (TCP or SockJS), as the {@link Edge} sees it: its principal once authenticated, its
  * registrations and its requests in flight. Touched on the bridge verticle's context only.
  */
-abstract class EdgeSession {
+final class EdgeSession {
+
+  /** How a transport frames what it writes. */
+  enum Transport {
+    /** 4-byte length + JSON; delivered messages are {@code message} frames; pings are answered. */
+    TCP("message", true),
+    /** One SockJS message per frame; delivered messages are {@code rec} frames; pings are keep-alives. */
+    SOCKJS("rec", false);
+
+    final String messageType;
+    final boolean pongs;
+
+    Transport(String messageType, boolean pongs) {
+      this.messageType = messageType;
+      this.pongs = pongs;
+    }
+  }
+
+  private final Transport transport;
+  private final WriteStream<Buffer> out;
+  private final Runnable close;
+  private final Runnable abort;
+  private final String description;
 
   /** The principal, once a frame carried a valid token. */
   Principal principal;
@@ -19,28 +43,57 @@ abstract class EdgeSession {
   int inFlight;
   boolean closed;
 
-  /** The frame type of a delivered message: {@code message} (TCP bridge) or {@code rec} (SockJS bridge). */
-  abstract String messageType();
+  /**
+   * A connection writing to {@code out}; {@code close} closes it once what is queued is written, {@code abort}
+   * at once (for a client that does not read).
+   */
+  EdgeSession(Transport transport, WriteStream<Buffer> out, Runnable close, Runnable abort, String description) {
+    this.transport = transport;
+    this.out = out;
+    this.close = close;
+    this.abort = abort;
+    this.description = description;
+  }
 
-  /** Writes one frame. */
-  abstract void write(JsonObject frame);
+  /** The frame type of a delivered message: {@code message} (TCP bridge) or {@code rec} (SockJS bridge). */
+  String messageType() {
+    return transport.messageType;
+  }
+
+  /** Writes one frame (nothing once closed). */
+  void write(JsonObject frame) {
+    if (closed) {
+      return;
+    }
+    Buffer json = frame.toBuffer();
+    out.write(transport == Transport.TCP ? Buffer.buffer(json.length() + 4).appendInt(json.length())
+      .appendBuffer(json) : json);
+  }
 
   /** Whether the connection's write queue is full (the client does not read). */
-  abstract boolean writeQueueFull();
-
-  /** Closes the connection once what is queued is written. */
-  abstract void closeConnection();
-
-  /** Closes the connection now, dropping what is queued (a client that does not read). */
-  void abortConnection() {
-    closeConnection();
+  boolean writeQueueFull() {
+    return out.writeQueueFull();
   }
 
   /** Answers a {@code ping}: {@code {"type":"pong"}} on TCP; nothing on SockJS (its client expects none). */
   void pong() {
-    write(new JsonObject().put("type", "pong"));
+    if (transport.pongs) {
+      write(new JsonObject().put("type", "pong"));
+    }
+  }
+
+  /** Closes the connection once what is queued is written. */
+  void closeConnection() {
+    close.run();
+  }
+
+  /** Closes the connection now, dropping what is queued. */
+  void abortConnection() {
+    abort.run();
   }
 
   /** A description for logs: transport and remote address. */
-  abstract String describe();
+  String describe() {
+    return description;
+  }
 }

@@ -271,44 +271,48 @@ class BadInputTest {
   @Timeout(60)
   void aFloodOfSpawnsStopsAtTheLimit() throws Exception {
     try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.BOB)) {
-      int n = 40;
-      for (int i = 0; i < n; i++) {
-        t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", "f" + i)
-          .put("headers", new JsonObject().put("action", "spawn")).put("body", spawnBody(cmd("sleep", "30"))));
-      }
+      List<JsonObject> spawns = pipelined(t, 40, "spawn", spawnBody(cmd("sleep", "30")));
       List<JsonObject> started = new ArrayList<>();
-      int denied = 0;
-      for (int i = 0; i < n; i++) {
-        JsonObject f = t.read();
+      for (JsonObject f : spawns) {
         if ("err".equals(f.getString("type"))) {
           assertEquals(ErrorCode.DENIED.code(), f.getInteger("failureCode"), f.encode());
-          denied++;
         } else {
           started.add(f.getJsonObject("body"));
         }
       }
-      assertEquals(4, started.size(), "maxLiveChildren");
-      assertEquals(n - 4, denied);
-      outcome("tcp flood of 40 spawns, limit 4", "4 started, 36 x 450 DENIED (children)");
-      for (int i = 0; i < 100; i++) {
-        t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", "l" + i)
-          .put("headers", new JsonObject().put("action", "list")).put("body", new JsonObject()));
-      }
-      int limited = 0;
-      for (int i = 0; i < 100; i++) {
-        JsonObject f = t.read();
-        if ("err".equals(f.getString("type"))) {
-          assertEquals(ErrorCode.LIMIT_REACHED.code(), f.getInteger("failureCode"));
-          limited++;
+      try {
+        assertEquals(4, started.size(), "maxLiveChildren");
+        outcome("tcp flood of 40 spawns, limit 4", "4 started, 36 x 450 DENIED (children)");
+        long limited = 0;
+        for (JsonObject f : pipelined(t, 100, "list", new JsonObject())) {
+          if ("err".equals(f.getString("type"))) {
+            assertEquals(ErrorCode.LIMIT_REACHED.code(), f.getInteger("failureCode"));
+            limited++;
+          }
+        }
+        assertTrue(limited <= 100 - Edge.MAX_IN_FLIGHT, "refused only beyond " + Edge.MAX_IN_FLIGHT
+          + " in flight: " + limited);
+        outcome("tcp 100 pipelined requests", (100 - limited) + " answered, " + limited + " x 430 LIMIT_REACHED");
+      } finally {
+        for (JsonObject info : started) {
+          t.command(info.getString("serviceAddress"), "closeProcess", new JsonObject().put("id", info.getString("id")));
         }
       }
-      assertTrue(limited <= 100 - Edge.MAX_IN_FLIGHT, "refused only beyond " + Edge.MAX_IN_FLIGHT
-        + " in flight: " + limited);
-      outcome("tcp 100 pipelined requests", (100 - limited) + " answered, " + limited + " x 430 LIMIT_REACHED");
-      for (JsonObject info : started) {
-        t.command(info.getString("serviceAddress"), "closeProcess", new JsonObject().put("id", info.getString("id")));
-      }
     }
+  }
+
+  /** Sends {@code n} commands without waiting, then reads their {@code n} answers. */
+  private static List<JsonObject> pipelined(TcpBridgeClient t, int n, String action, JsonObject body)
+    throws IOException {
+    for (int i = 0; i < n; i++) {
+      t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", action + i)
+        .put("headers", new JsonObject().put("action", action)).put("body", body));
+    }
+    List<JsonObject> answers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      answers.add(t.read());
+    }
+    return answers;
   }
 
   @Test
