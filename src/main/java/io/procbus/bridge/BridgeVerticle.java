@@ -9,6 +9,7 @@ import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.http.HttpServerOptions;
@@ -16,6 +17,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.ext.web.Router;
@@ -160,8 +162,8 @@ public class BridgeVerticle extends VerticleBase {
 
   private void sockJsConnection(SockJSSocket socket) {
     socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
-    EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close, socket::close,
-      "sockjs bridge connection from " + socket.remoteAddress());
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close,
+      () -> abort(socket), "sockjs bridge connection from " + socket.remoteAddress());
     socket.handler(data -> {
       Object value;
       try {
@@ -176,6 +178,20 @@ public class BridgeVerticle extends VerticleBase {
     authDeadline(session);
   }
 
+  /**
+   * Closes a SockJS connection now. Its {@code close()}, and the HTTP connection's, wait for the queued writes,
+   * which a client that does not read never lets flush: so the Netty channel is closed (Vert.x 5.0 internals,
+   * with the graceful close as the fallback).
+   */
+  private static void abort(SockJSSocket socket) {
+    HttpConnection connection = socket.routingContext().request().connection();
+    if (connection instanceof ConnectionBase base) {
+      base.channel().close();
+    } else {
+      socket.close();
+    }
+  }
+
   private void authDeadline(EdgeSession session) {
     vertx.setTimer(AUTH_TIMEOUT_MILLIS, t -> {
       if (session.principal == null && !session.closed) {
@@ -184,5 +200,12 @@ public class BridgeVerticle extends VerticleBase {
         session.closeConnection();
       }
     });
+  }
+
+  /** Event addresses that bridge connections are registered to, read on the bridge's context (for tests). */
+  io.vertx.core.Future<Integer> registeredAddresses() {
+    io.vertx.core.Promise<Integer> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> p.complete(edge.fanoutCount()));
+    return p.future();
   }
 }

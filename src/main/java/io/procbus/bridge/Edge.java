@@ -395,8 +395,8 @@ final class Edge {
       }
       if (s.writeQueueFull()) {
         LOG.log(Level.INFO, "{0} does not read its events: closed", s.describe());
-        s.closed = true; // nothing more is written; its registrations go when the close completes
         s.abortConnection();
+        closed(s); // its registrations go now: the close may take a while to be noticed
         continue;
       }
       JsonObject frame = BridgeFrames.event(s, msg);

@@ -357,6 +357,13 @@ class BadInputTest {
     final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
     final StringBuilder text = new StringBuilder();
     WebSocket ws;
+    volatile boolean reading = true;
+
+    private void more(WebSocket w) {
+      if (reading) {
+        w.request(1);
+      }
+    }
 
     static Ws open() throws Exception {
       Ws l = new Ws();
@@ -372,7 +379,7 @@ class BadInputTest {
         received.add(new JsonObject(text.toString()));
         text.setLength(0);
       }
-      w.request(1);
+      more(w);
       return null;
     }
 
@@ -385,7 +392,7 @@ class BadInputTest {
         received.add(new JsonObject(text.toString()));
         text.setLength(0);
       }
-      w.request(1);
+      more(w);
       return null;
     }
 
@@ -449,6 +456,29 @@ class BadInputTest {
     }
   }
 
+  @Test
+  @Timeout(60)
+  void aSockJsClientThatNeverReadsIsDisconnected() throws Exception {
+    String auth = new JsonObject().put("authorization", "Bearer " + EdgeFixture.ALICE).encode();
+    JsonObject info;
+    try (Ws w = Ws.open()) {
+      w.send("{\"type\":\"send\",\"address\":\"" + SERVICE + "\",\"replyAddress\":\"s1\",\"headers\":"
+        + auth.replace("}", ",\"action\":\"spawn\"}") + ",\"body\":{\"request\":{\"command\":[\"cat\",\"/dev/zero\"]}}}");
+      info = ((JsonObject) w.next()).getJsonObject("body");
+      w.reading = false; // from now on the client takes no more messages: the socket stops being read
+      w.send("{\"type\":\"register\",\"address\":\"" + info.getString("eventAddress") + "\"}");
+      w.send("{\"type\":\"send\",\"address\":\"" + info.getString("controlAddress") + "\",\"body\":{\"id\":\""
+        + info.getString("id") + "\",\"stdout\":1099511627776}}");
+      // The sandboxed kernel here shows no sockets in /proc/net/tcp, and a client that does not read cannot see
+      // the close: what is checked is that the bridge gave the connection up (its subscription is gone).
+      Await.until(edge.vertx, "the bridge giving the SockJS connection up", 50, 30_000,
+        () -> await(edge.bridge.registeredAddresses()) == 0);
+      outcome("sockjs client that never reads (1 TiB of credit, cat /dev/zero)", "given up at the write-queue bound, channel closed");
+    }
+    await(ProcessService.createProxy(edge.vertx, info.getString("serviceAddress")).closeProcess(info.getString("id"),
+      "alice"));
+  }
+
   // --- the bus
 
   @Test
@@ -488,7 +518,7 @@ class BadInputTest {
     Await.until(edge.vertx, "descriptors back near " + fdsBefore, 20, 20_000, () -> fds() <= fdsBefore + 16);
     System.out.println("bad-input cases: " + outcomes.size());
     outcomes.forEach((k, v) -> System.out.println("  " + k + " -> " + v));
-    assertEquals(42, outcomes.size(), "cases tried: " + outcomes.keySet());
+    assertEquals(43, outcomes.size(), "cases tried: " + outcomes.keySet());
   }
 
   private static int fds() throws IOException {
