@@ -144,8 +144,8 @@ class CommandPolicyTest {
   }
 
   @Test
-  @Timeout(10)
-  void runAsNeedsRootAndUsesSetpriv() {
+  @Timeout(30)
+  void runAsNeedsRootAndUsesSetpriv() throws Exception {
     CommandPolicy policy = CommandPolicy.parse(EdgeFixture.policy(Path.of("/tmp"),
       new JsonObject().put("runAs", new JsonObject().put("uid", 65534).put("gid", 65534))));
     Principal ann = new Principal("ann", List.of("user"));
@@ -154,6 +154,12 @@ class CommandPolicyTest {
       List<String> argv = policy.admit(ann, cat, 0).request().getCommand();
       assertEquals(List.of("--reuid=65534", "--regid=65534", "--clear-groups", "--", "/usr/bin/cat"),
         argv.subList(1, argv.size()));
+      try (EdgeFixture nobody = EdgeFixture.start("asnobody", new JsonObject().put("runAs", new JsonObject()
+        .put("uid", 65534).put("gid", 65534)), true)) {
+        RunResult id = await(ProcessService.createProxy(nobody.vertx, "asnobody.service").run(new RunRequest()
+          .setSpawn(new SpawnRequest().setCommand(List.of("id", "-u")).setOwner("ann"))));
+        assertEquals("65534\n", stdout(id), "the child runs as the policy's uid");
+      }
     } else {
       ServiceException e = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
         () -> policy.admit(ann, cat, 0));
