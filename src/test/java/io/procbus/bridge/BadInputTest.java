@@ -176,50 +176,41 @@ class BadInputTest {
   @Test
   @Timeout(60)
   void credentialsAreCheckedAndBadOnesCloseTheConnection() throws Exception {
-    try (TcpBridgeClient t = new TcpBridgeClient(edge.bridge.tcpPort())) {
-      t.frame(new JsonObject().put("type", "send").put("address", SERVICE).put("replyAddress", "r")
-        .put("headers", new JsonObject().put("action", "list")).put("body", new JsonObject()));
-      assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
+    closesWith("tcp command without a token", null, framed(new JsonObject().put("type", "send")
+      .put("address", SERVICE).put("replyAddress", "r").put("headers", new JsonObject().put("action", "list"))
+      .put("body", new JsonObject())), ErrorCode.UNAUTHENTICATED);
+    closesWith("tcp wrong token", null, framed(new JsonObject().put("type", "ping").put("headers",
+      new JsonObject().put("authorization", "Bearer " + EdgeFixture.ALICE + "x"))), ErrorCode.UNAUTHENTICATED);
+    closesWith("tcp second principal on one connection", EdgeFixture.ALICE, framed(new JsonObject()
+      .put("type", "ping").put("headers", new JsonObject().put("authorization", "Bearer " + EdgeFixture.BOB))),
+      ErrorCode.UNAUTHENTICATED);
+  }
+
+  /** Writes {@code bytes} on a new connection (authenticated with {@code token} unless null): error, then closed. */
+  private static void closesWith(String name, String token, byte[] bytes, ErrorCode expected) throws IOException {
+    try (TcpBridgeClient t = token == null ? new TcpBridgeClient(edge.bridge.tcpPort())
+      : TcpBridgeClient.authenticated(edge.bridge.tcpPort(), token)) {
+      t.raw(bytes);
+      assertEquals(expected.code(), code(t.read()));
       assertTrue(t.closedByServer());
-      outcome("tcp command without a token", "401 UNAUTHENTICATED, closed");
+      outcome(name, expected.code() + " " + expected + ", closed");
     }
-    try (TcpBridgeClient t = new TcpBridgeClient(edge.bridge.tcpPort())) {
-      t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
-        .put("authorization", "Bearer " + EdgeFixture.ALICE + "x")));
-      assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
-      assertTrue(t.closedByServer());
-      outcome("tcp wrong token", "401 UNAUTHENTICATED, closed");
-    }
-    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
-      t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
-        .put("authorization", "Bearer " + EdgeFixture.BOB)));
-      assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(t.read()));
-      assertTrue(t.closedByServer());
-      outcome("tcp second principal on one connection", "401 UNAUTHENTICATED, closed");
-    }
+  }
+
+  private static byte[] framed(JsonObject frame) {
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer().appendInt(json.length).appendBytes(json).getBytes();
   }
 
   @Test
   @Timeout(60)
   void oversizedAndBrokenFramingClosesTheConnection() throws Exception {
-    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
-      t.raw(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, '{'});
-      assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
-      assertTrue(t.closedByServer());
-      outcome("tcp frame length 2 GiB", "431 PAYLOAD_TOO_LARGE, closed");
-    }
-    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
-      t.raw(new byte[] {(byte) 0xff, 0, 0, 1});
-      assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
-      assertTrue(t.closedByServer());
-      outcome("tcp negative frame length", "431 PAYLOAD_TOO_LARGE, closed");
-    }
-    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
-      t.raw(Buffer.buffer().appendInt(BridgeVerticle.MAX_FRAME_BYTES + 1).appendString("\"xxxx").getBytes());
-      assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code(t.read()));
-      assertTrue(t.closedByServer());
-      outcome("tcp frame of 4 MiB + 1 byte announced", "431 PAYLOAD_TOO_LARGE, closed");
-    }
+    closesWith("tcp frame length 2 GiB", EdgeFixture.ALICE, new byte[] {0x7f, (byte) 0xff, (byte) 0xff,
+      (byte) 0xff, '{'}, ErrorCode.PAYLOAD_TOO_LARGE);
+    closesWith("tcp negative frame length", EdgeFixture.ALICE, new byte[] {(byte) 0xff, 0, 0, 1},
+      ErrorCode.PAYLOAD_TOO_LARGE);
+    closesWith("tcp frame of 4 MiB + 1 byte announced", EdgeFixture.ALICE, Buffer.buffer()
+      .appendInt(BridgeVerticle.MAX_FRAME_BYTES + 1).appendString("\"xxxx").getBytes(), ErrorCode.PAYLOAD_TOO_LARGE);
   }
 
   @Test
