@@ -55,6 +55,13 @@ public enum ErrorCode {
    * the process up; it may still run there until its owner's lease expires.
    */
   NODE_LOST(442),
+  /**
+   * The command policy refused the request (a bridge, or a service with a policy configured); nothing was
+   * started. The debug info names the rule: {@code {"code":"DENIED","rule":"program","policyRule":"users"}}.
+   */
+  DENIED(450),
+  /** A bridge connection without valid credentials: the frame is refused and the connection closed. */
+  UNAUTHENTICATED(401),
   /** An unexpected failure inside procbus (a bug): the message says what; nothing is implied about the process. */
   INTERNAL(599);
 

@@ -26,6 +26,9 @@ public class ProcbusOptions {
   private ClusterOptions cluster = new ClusterOptions();
   private BridgesOptions bridges = new BridgesOptions();
   private EndpointOptions http = new EndpointOptions();
+  private AuthOptions auth = new AuthOptions();
+  private PolicyOptions policy = new PolicyOptions();
+  private AuditOptions audit = new AuditOptions();
 
   /** Every default. */
   public ProcbusOptions() {
@@ -126,6 +129,39 @@ public class ProcbusOptions {
   /** Sets the operations HTTP server. */
   public ProcbusOptions setHttp(EndpointOptions http) {
     this.http = http;
+    return this;
+  }
+
+  /** How bridge connections authenticate. */
+  public AuthOptions getAuth() {
+    return auth;
+  }
+
+  /** Sets how bridge connections authenticate. */
+  public ProcbusOptions setAuth(AuthOptions auth) {
+    this.auth = auth;
+    return this;
+  }
+
+  /** The command policy. */
+  public PolicyOptions getPolicy() {
+    return policy;
+  }
+
+  /** Sets the command policy. */
+  public ProcbusOptions setPolicy(PolicyOptions policy) {
+    this.policy = policy;
+    return this;
+  }
+
+  /** The audit log. */
+  public AuditOptions getAudit() {
+    return audit;
+  }
+
+  /** Sets the audit log. */
+  public ProcbusOptions setAudit(AuditOptions audit) {
+    this.audit = audit;
     return this;
   }
 }

@@ -1,5 +1,6 @@
 package io.procbus.launcher;
 
+import io.procbus.bridge.BridgeVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
@@ -37,6 +38,8 @@ public class NodeVerticle extends VerticleBase {
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(), part)
       .compose(id -> deploy(new OperationsVerticle(), part))
+      .compose(v -> options.getBridges().getTcp().isEnabled() || options.getBridges().getSockjs().isEnabled()
+        ? deploy(new BridgeVerticle(), part) : Future.succeededFuture(v)) // last in, first out: no new request
       .recover(e -> undeployNext().transform(ar -> Future.failedFuture(e))) // no part outlives a failed start
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }

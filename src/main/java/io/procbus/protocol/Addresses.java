@@ -29,6 +29,8 @@ public final class Addresses {
   public static final String NODES = "nodes";
   /** Segment of a node's address, bound by every instance of the node. */
   public static final String NODE = "node";
+  /** The HTTP path the SockJS bridge is served under (issue 5): {@code http://host:port/eventbus}. */
+  public static final String SOCKJS_PATH = "/eventbus";
 
   private final String prefix;
 

@@ -11,6 +11,11 @@ public final class Headers {
   public static final String SEQ = "seq";
   /** Process id on event messages. */
   public static final String ID = "id";
+  /**
+   * Bridge frames only: {@code "Bearer <token>"}; the first frame carrying a valid token authenticates the
+   * connection (issue 5). Never forwarded onto the bus.
+   */
+  public static final String AUTHORIZATION = "authorization";
 
   private Headers() {
   }

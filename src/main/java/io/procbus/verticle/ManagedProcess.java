@@ -76,6 +76,9 @@ final class ManagedProcess implements SubprocessProtocol {
   private boolean givenUp;
   private long runTimer = -1;
   private long graceTimer = -1;
+  /** Policy output budget, stdout and stderr together; 0 for none (context thread only). */
+  private long maxOutputBytes;
+  private long outputBytes;
 
   private record Pending(EventType type, Object body) {
   }
@@ -137,6 +140,7 @@ final class ManagedProcess implements SubprocessProtocol {
   @Override
   public void pipeDataReceived(int fd, Buffer data) {
     service.monitor().streamBytes(STREAM[fd], data.length());
+    countOutput(data.length());
     if (capture != null) {
       capture.data(fd, data);
       return;
@@ -152,6 +156,20 @@ final class ManagedProcess implements SubprocessProtocol {
         service.monitor().paused(STREAM[fd]);
       }
       pause(fd);
+    }
+  }
+
+  /** Sets the policy's output budget: past it, the kill signal is sent once. */
+  void limitOutput(long maxOutputBytes) {
+    this.maxOutputBytes = maxOutputBytes;
+  }
+
+  private void countOutput(int n) {
+    long before = outputBytes;
+    outputBytes += n;
+    if (maxOutputBytes > 0 && before <= maxOutputBytes && outputBytes > maxOutputBytes && exitStatus == null
+      && transport != null) {
+      transport.sendSignal(killSignal.number());
     }
   }
 

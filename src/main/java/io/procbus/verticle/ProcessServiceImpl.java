@@ -14,6 +14,8 @@ import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.ops.ServiceMonitor;
+import io.procbus.policy.CommandPolicy;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.vertx.core.Future;
@@ -63,6 +65,8 @@ final class ProcessServiceImpl implements ProcessService {
   private long leaseChecks;
   private boolean closed;
   private long leaseTimer = -1;
+  /** The command policy and audit log (issue 5): unrestricted and silent unless configured. */
+  private ServiceGuard guard;
 
   ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, ServiceSettings settings) {
     this.vertx = vertx;
@@ -71,11 +75,18 @@ final class ProcessServiceImpl implements ProcessService {
     this.settings = settings;
     this.addresses = new Addresses(settings.prefix());
     this.monitor = ServiceMonitor.of(vertx);
+    this.guard = new ServiceGuard(null, io.procbus.auth.TokenStore.empty(), io.procbus.audit.AuditLog.NONE,
+      settings.instance());
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
   ServiceMonitor monitor() {
     return monitor;
+  }
+
+  /** Sets the policy and audit log applied from now on. */
+  void guard(ServiceGuard guard) {
+    this.guard = guard;
   }
 
   Vertx vertx() {
@@ -147,6 +158,9 @@ final class ProcessServiceImpl implements ProcessService {
     if (request.getTimeoutMillis() < 0) {
       throw invalid("timeoutMillis must be 0 or more");
     }
+    CommandPolicy.Admission admission = guard.admit(owner, request, owner == null ? 0
+      : liveByOwner.getOrDefault(owner, 0));
+    request = admission.request();
     Signal killSignal = parseSignalName(request.getKillSignal() == null ? "KILL" : request.getKillSignal());
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions() : request.getOptions();
     if (owner != null) {
@@ -164,6 +178,7 @@ final class ProcessServiceImpl implements ProcessService {
       : List.of(settings.engine().getShell(), "-c", request.getShell());
     ManagedProcess process = new ManagedProcess(this, context, UUID.randomUUID().toString(), owner,
       request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture);
+    process.limitOutput(admission.maxOutputBytes());
     reserve(owner);
     // Bind the child to the verticle's context, not to the duplicate the command message was delivered on.
     Future<SubprocessTransport> started;
@@ -188,6 +203,7 @@ final class ProcessServiceImpl implements ProcessService {
       } else {
         processes.put(process.id, process);
         monitor.spawned(process.id, process.pid(), owner, argv.get(0), System.nanoTime() - spawnStart);
+        guard.spawned(process.info(), options.getCwd(), admission.rule());
         if (!reply.tryComplete(process)) {
           process.closeTransport(); // too late: the caller was told TIMEOUT
         }
@@ -228,7 +244,9 @@ final class ProcessServiceImpl implements ProcessService {
   @Override
   public Future<Void> closeProcess(String id, String owner) {
     return guarded(() -> {
-      owned(id, owner).closeTransport();
+      ManagedProcess p = owned(id, owner);
+      guard.killed(p.info());
+      p.closeTransport();
       return Future.succeededFuture();
     });
   }
@@ -237,7 +255,9 @@ final class ProcessServiceImpl implements ProcessService {
   public Future<Void> signal(String id, String owner, String signal, boolean group) {
     return guarded(() -> {
       ManagedProcess p = owned(id, owner);
-      return p.signal(parseSignal(signal), group);
+      int signum = parseSignal(signal);
+      guard.signalled(p.info(), signum, group);
+      return p.signal(signum, group);
     });
   }
 
@@ -341,6 +361,7 @@ final class ProcessServiceImpl implements ProcessService {
 
   void onExited(ManagedProcess p) {
     unreserve(p.owner);
+    guard.exited(p.info());
   }
 
   void onClosed(ManagedProcess p) {

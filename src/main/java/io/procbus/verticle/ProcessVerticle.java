@@ -4,6 +4,7 @@ import io.procbus.api.ProcessService;
 import io.procbus.cluster.ClusterMember;
 import io.procbus.cluster.RoutingService;
 import io.procbus.config.ProcbusOptions;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ public class ProcessVerticle extends VerticleBase {
   private ServiceSettings settings;
   private ProcessServiceImpl service;
   private ClusterMember member;
+  private ServiceGuard guard;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -60,7 +62,14 @@ public class ProcessVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
+    try {
+      // issue 5: the command policy (when configured) and the audit log; reads two small files once
+      guard = ServiceGuard.fromConfig(ProcbusOptions.fromConfig(config()), settings.instance());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
+    service.guard(guard);
     // the shared address places unnamed spawns by load; this instance's and this node's own addresses run them here
     ProcessService placing = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), true);
     ProcessService pinned = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), false);
@@ -93,7 +102,10 @@ public class ProcessVerticle extends VerticleBase {
       List<Future<Void>> unregistered = new ArrayList<>();
       consumers.forEach(c -> unregistered.add(c.unregister()));
       return Future.join(unregistered);
-    });
+    }).eventually(() -> vertx.executeBlocking(() -> {
+      guard.audit().close(); // writes what is queued
+      return null;
+    }));
   }
 
   /** This instance's id ({@code instance} in the config, or a random UUID). Set once started. */

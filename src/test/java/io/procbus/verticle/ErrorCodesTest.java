@@ -53,7 +53,9 @@ class ErrorCodesTest {
    */
   private static final Set<ErrorCode> NOT_FROM_COMMANDS = EnumSet.of(ErrorCode.LINE_TOO_LONG,
     ErrorCode.LIMIT_OVERRUN, ErrorCode.INCOMPLETE_READ, ErrorCode.CONCURRENT_READ, ErrorCode.EVENTS_LOST,
-    ErrorCode.CONNECTION_RESET, ErrorCode.INTERNAL, ErrorCode.NODE_LOST);
+    ErrorCode.CONNECTION_RESET, ErrorCode.INTERNAL, ErrorCode.NODE_LOST,
+    // issue 5: the policy and the bridges, not configured here; pinned by CommandPolicyTest and BadInputTest
+    ErrorCode.DENIED, ErrorCode.UNAUTHENTICATED);
 
   private static Vertx vertx;
   private static final Set<ErrorCode> seen = EnumSet.noneOf(ErrorCode.class);

@@ -1,0 +1,75 @@
+package io.procbus.bridge;
+
+import io.procbus.api.ErrorCode;
+import io.procbus.protocol.EventFields;
+import io.procbus.protocol.EventType;
+import io.procbus.protocol.Headers;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.Map;
+
+/** The JSON frames the bridges write: replies, errors and events (chunks in their JSON form). */
+final class BridgeFrames {
+
+  private BridgeFrames() {
+  }
+
+  /** An error frame with a procbus code: {@code {"type":"err","address":…,"failureCode":…,"message":…}}. */
+  static JsonObject error(String address, ErrorCode code, String message) {
+    JsonObject f = new JsonObject().put("type", "err");
+    if (address != null) {
+      f.put("address", address);
+    }
+    return f.put("failureCode", code.code()).put("failureType", "RECIPIENT_FAILURE")
+      .put("message", code.name() + ": " + message);
+  }
+
+  /** The error frame of a failed request. */
+  static JsonObject failure(String replyAddress, String sourceAddress, Throwable t) {
+    JsonObject f = new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", sourceAddress);
+    if (t instanceof ReplyException re) {
+      return f.put("failureCode", re.failureCode()).put("failureType", re.failureType().name())
+        .put("message", re.getMessage());
+    }
+    return f.put("failureCode", ErrorCode.INTERNAL.code()).put("failureType", "RECIPIENT_FAILURE")
+      .put("message", String.valueOf(t.getMessage()));
+  }
+
+  /** A reply frame. */
+  static JsonObject reply(EdgeSession s, String replyAddress, Object body) {
+    return new JsonObject().put("type", s.messageType()).put("address", replyAddress)
+      .put("headers", new JsonObject()).put("body", body).put("send", true);
+  }
+
+  /**
+   * An event frame: the event's headers, and its body, where a chunk's {@code Buffer} becomes
+   * {@code {"stream":"stdout","seq":0,"data":"<base64url>"}}.
+   */
+  static JsonObject event(EdgeSession s, Message<?> m) {
+    JsonObject headers = new JsonObject();
+    for (Map.Entry<String, String> h : m.headers()) {
+      headers.put(h.getKey(), h.getValue());
+    }
+    return new JsonObject().put("type", s.messageType()).put("address", m.address()).put("headers", headers)
+      .put("body", jsonBody(m)).put("send", false);
+  }
+
+  /** The JSON form of an event's body (computed once per event and shared by the sessions that get it). */
+  static Object jsonBody(Message<?> m) {
+    if (m.body() instanceof Buffer data) {
+      String type = m.headers().get(Headers.TYPE);
+      String seq = m.headers().get(Headers.SEQ);
+      JsonObject chunk = new JsonObject().put(EventFields.STREAM, type == null ? EventType.STDOUT.wire() : type);
+      try {
+        chunk.put(EventFields.SEQ, seq == null ? null : Long.parseLong(seq));
+      } catch (NumberFormatException e) {
+        chunk.put(EventFields.SEQ, (Long) null);
+      }
+      return chunk.put(EventFields.DATA, Base64.getUrlEncoder().withoutPadding().encodeToString(data.getBytes()));
+    }
+    return m.body();
+  }
+}

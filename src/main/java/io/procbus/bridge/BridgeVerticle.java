@@ -1,0 +1,211 @@
+package io.procbus.bridge;
+
+import io.procbus.api.ErrorCode;
+import io.procbus.auth.TokenStore;
+import io.procbus.config.EndpointOptions;
+import io.procbus.config.ProcbusOptions;
+import io.procbus.policy.CommandPolicy;
+import io.procbus.protocol.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The bridges of a node: the TCP event-bus bridge and the SockJS bridge (under {@link Addresses#SOCKJS_PATH}),
+ * each on when enabled in {@code bridges}, both speaking the Vert.x event-bus bridge frames through one
+ * {@link Edge} (authentication, permitted addresses, ownership, JSON events).
+ *
+ * <p>The TCP side is our own server speaking {@code vertx-tcp-eventbus-bridge}'s wire format (4-byte length,
+ * JSON), because that library (5.0.7) has no hook on outbound messages (so no JSON form of chunks, no reply
+ * filtering), no frame size limit, no back-pressure on writes to a client that does not read, and throws on an
+ * unknown frame type. The SockJS side is vertx-web's {@code SockJSHandler} with our socket handler.
+ *
+ * <p>Without a token file no connection authenticates; without a policy every command is {@code DENIED}.
+ * Once started it logs, and prints on standard output, {@code procbus: tcp bridge on <host>:<port>} and
+ * {@code procbus: sockjs bridge on http://<host>:<port>/eventbus}; the ports are also {@link #tcpPort()} and
+ * {@link #sockJsPort()}.
+ */
+public class BridgeVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(BridgeVerticle.class.getName());
+
+  /** The largest frame accepted (TCP frame, SockJS message, xhr body): 4 MiB. */
+  public static final int MAX_FRAME_BYTES = 4 << 20;
+  /** Bytes queued for a client before it counts as not reading and is disconnected: 8 MiB. */
+  public static final int MAX_WRITE_QUEUE_BYTES = 8 << 20;
+  /** Time a connection has to authenticate before it is closed. */
+  public static final long AUTH_TIMEOUT_MILLIS = 10_000;
+
+  private Edge edge;
+  private NetServer tcp;
+  private HttpServer http;
+  private volatile int tcpPort = -1;
+  private volatile int sockJsPort = -1;
+
+  @Override
+  public Future<?> start() {
+    ProcbusOptions options;
+    TokenStore tokens;
+    CommandPolicy policy;
+    try {
+      options = ProcbusOptions.fromConfig(config());
+      tokens = TokenStore.load(options.getAuth().getTokenFile());
+      String policyFile = options.getPolicy().getPolicyFile();
+      policy = policyFile == null ? null : CommandPolicy.load(policyFile);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (options.getAuth().getTokenFile() == null) {
+      LOG.warning("bridges: no auth.tokenFile: every connection will be refused (UNAUTHENTICATED)");
+    }
+    if (policy == null) {
+      LOG.warning("bridges: no policy.policyFile: every command will be refused (DENIED)");
+    }
+    edge = new Edge(vertx, new Addresses(options.getPrefix()), tokens, policy);
+    List<Future<?>> started = new ArrayList<>();
+    EndpointOptions t = options.getBridges().getTcp();
+    if (t.isEnabled()) {
+      tcp = vertx.createNetServer(new NetServerOptions()).connectHandler(this::tcpConnection);
+      started.add(tcp.listen(t.getPort(), t.getHost()).onSuccess(s -> {
+        tcpPort = s.actualPort();
+        announce("procbus: tcp bridge on " + t.getHost() + ":" + tcpPort);
+      }));
+    }
+    EndpointOptions w = options.getBridges().getSockjs();
+    if (w.isEnabled()) {
+      Router router = Router.router(vertx);
+      String path = Addresses.SOCKJS_PATH + "/*";
+      // the xhr transports POST frames: without a BodyHandler they fail with 500
+      router.post(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
+      router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
+        .socketHandler(this::sockJsConnection));
+      http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
+        .requestHandler(router);
+      started.add(http.listen(w.getPort(), w.getHost()).onSuccess(s -> {
+        sockJsPort = s.actualPort();
+        announce("procbus: sockjs bridge on http://" + w.getHost() + ":" + sockJsPort + Addresses.SOCKJS_PATH);
+      }));
+    }
+    return Future.all(started);
+  }
+
+  private static void announce(String line) {
+    LOG.info(line);
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closed = new ArrayList<>();
+    if (tcp != null) {
+      closed.add(tcp.close());
+    }
+    if (http != null) {
+      closed.add(http.close());
+    }
+    return Future.join(closed);
+  }
+
+  /** The TCP bridge's bound port, or -1 when it is off or not started. */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** The SockJS bridge's bound port, or -1 when it is off or not started. */
+  public int sockJsPort() {
+    return sockJsPort;
+  }
+
+  // --- TCP
+
+  private void tcpConnection(NetSocket socket) {
+    socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
+    // abort: now, not after the queued writes, which a client that does not read would never let flush
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, socket::close,
+      () -> ((NetSocketInternal) socket).channelHandlerContext().close(),
+      "tcp bridge connection from " + socket.remoteAddress());
+    TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value), length -> {
+      session.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, "a frame of " + length
+        + " bytes is above " + MAX_FRAME_BYTES + " (or the stream is not framed): closing"));
+      socket.close();
+    });
+    socket.handler(parser);
+    socket.closeHandler(v -> {
+      parser.stop();
+      edge.closed(session);
+    });
+    socket.exceptionHandler(e -> socket.close());
+    authDeadline(session);
+  }
+
+  // --- SockJS
+
+  private void sockJsConnection(SockJSSocket socket) {
+    socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close,
+      () -> abort(socket), "sockjs bridge connection from " + socket.remoteAddress());
+    socket.handler(data -> {
+      Object value;
+      try {
+        value = Json.decodeValue(data);
+      } catch (DecodeException e) {
+        value = null;
+      }
+      edge.frame(session, value);
+    });
+    socket.closeHandler(v -> edge.closed(session));
+    socket.exceptionHandler(e -> socket.close());
+    authDeadline(session);
+  }
+
+  /**
+   * Closes a SockJS connection now. Its {@code close()}, and the HTTP connection's, wait for the queued writes,
+   * which a client that does not read never lets flush: so the Netty channel is closed (Vert.x 5.0 internals,
+   * with the graceful close as the fallback).
+   */
+  private static void abort(SockJSSocket socket) {
+    HttpConnection connection = socket.routingContext().request().connection();
+    if (connection instanceof ConnectionBase base) {
+      base.channel().close();
+    } else {
+      socket.close();
+    }
+  }
+
+  private void authDeadline(EdgeSession session) {
+    vertx.setTimer(AUTH_TIMEOUT_MILLIS, t -> {
+      if (session.principal == null && !session.closed) {
+        session.write(BridgeFrames.error(null, ErrorCode.UNAUTHENTICATED, "no token within "
+          + AUTH_TIMEOUT_MILLIS + " ms"));
+        session.closeConnection();
+      }
+    });
+  }
+
+  /** Event addresses that bridge connections are registered to, read on the bridge's context (for tests). */
+  io.vertx.core.Future<Integer> registeredAddresses() {
+    io.vertx.core.Promise<Integer> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> p.complete(edge.fanoutCount()));
+    return p.future();
+  }
+}

@@ -1,0 +1,393 @@
+package io.procbus.policy;
+
+import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessOptions;
+import io.procbus.api.Signal;
+import io.procbus.api.SpawnRequest;
+import io.procbus.api.Stdio;
+import io.procbus.api.StdioMode;
+import io.procbus.auth.Principal;
+import io.procbus.config.ConfigReader;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The deny-by-default command policy: decides whether a principal may spawn a request, and rewrites an
+ * admitted request so that it runs exactly what was checked.
+ *
+ * <p>Checks, in order, each named in a denial ({@code DENIED}, debug info
+ * {@code {"code":"DENIED","rule":"<check>","policyRule":"<rule name>"}}): {@code subject} (a rule matches the
+ * principal's name or a role), {@code size} (argv and environment bytes), {@code shell}, {@code program} (resolved to an absolute path on the policy's
+ * search path, never the caller's {@code PATH}), {@code args}, {@code env}, {@code cwd} (inside a root after
+ * {@code ..} and symbolic links are resolved), {@code stdio} (no files, no inherited descriptors),
+ * {@code detached}, {@code children} (live children of the principal), {@code runAs}.
+ *
+ * <p>An admitted request runs the resolved program, with the environment {@code PATH=<search path>} plus the
+ * caller's allowed variables only, in the resolved working directory (the first root when none is given), with
+ * the rule's run-time limit and kill signal; with rlimits it is started through {@code prlimit(1)}, with
+ * {@code runAs} (the service is root) through {@code setpriv(1)}, so both apply before the program runs.
+ */
+public final class CommandPolicy {
+
+  private static final List<String> PRLIMIT = List.of("/usr/bin/prlimit", "/bin/prlimit");
+  private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
+
+  private final PolicyFile file;
+  private final List<String> searchPath;
+  private final List<String> neverPass;
+  private final Map<PolicyFile.Program, List<Pattern>> argRules = new HashMap<>();
+  private final String prlimit;
+  private final String setpriv;
+
+  /** The result of an admission: the request to run and the output budget. */
+  public record Admission(SpawnRequest request, long maxOutputBytes, String rule) {
+  }
+
+  private CommandPolicy(PolicyFile file) {
+    this.file = file;
+    this.searchPath = file.searchPath() == null ? List.of() : List.copyOf(file.searchPath());
+    for (String dir : searchPath) {
+      if (!dir.startsWith("/")) {
+        throw new IllegalArgumentException("bad policy: searchPath entry '" + dir + "' is not absolute");
+      }
+    }
+    this.neverPass = file.neverPassEnv() == null ? List.of() : List.copyOf(file.neverPassEnv());
+    boolean needsPrlimit = false;
+    boolean needsSetpriv = false;
+    for (PolicyFile.Rule r : file.rules()) {
+      for (PolicyFile.Program p : list(r.programs())) {
+        List<Pattern> patterns = null;
+        if (p.args() != null) {
+          patterns = new ArrayList<>();
+          for (String re : p.args()) {
+            try {
+              patterns.add(Pattern.compile(re));
+            } catch (PatternSyntaxException e) {
+              throw new IllegalArgumentException("bad policy: rule " + r.name() + ": bad args pattern: " + e.getMessage());
+            }
+          }
+        }
+        argRules.put(p, patterns);
+      }
+      if (r.killSignal() != null) {
+        signal(r);
+      }
+      needsPrlimit |= r.rlimits() != null;
+      needsSetpriv |= r.runAs() != null;
+    }
+    this.prlimit = needsPrlimit ? firstExisting(PRLIMIT, "rlimits need prlimit(1)") : null;
+    this.setpriv = needsSetpriv ? firstExisting(SETPRIV, "runAs needs setpriv(1)") : null;
+  }
+
+  /**
+   * Reads the policy file at {@code path}.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static CommandPolicy load(String path) {
+    String text;
+    try {
+      text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("bad policy file '" + path + "': " + e, e);
+    }
+    return parse(new JsonObject(text));
+  }
+
+  /**
+   * Reads a policy from its JSON form.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static CommandPolicy parse(JsonObject json) {
+    try {
+      return new CommandPolicy(ConfigReader.read(json, PolicyFile.class));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replace("bad configuration", "bad policy"), e);
+    }
+  }
+
+  /** Whether {@code principal} sees and controls every process through a bridge. */
+  public boolean seesAll(Principal principal) {
+    return principal.hasAnyRole(list(file.seeAllRoles()));
+  }
+
+  /**
+   * Admits {@code request} from {@code principal}, which runs {@code liveChildren} children now.
+   *
+   * @return the request to run instead (resolved program, filtered environment, checked cwd, limits)
+   * @throws ServiceException {@code DENIED} naming the check and the rule
+   */
+  public Admission admit(Principal principal, SpawnRequest request, int liveChildren) {
+    PolicyFile.Rule rule = ruleOf(principal);
+    if (rule == null) {
+      throw denied("subject", null, "no policy rule for principal " + principal.name() + " (roles "
+        + principal.roles() + ")");
+    }
+    long size = commandBytes(request);
+    int maxSize = file.maxCommandBytes() == null ? PolicyFile.DEFAULT_MAX_COMMAND_BYTES : file.maxCommandBytes();
+    if (size > maxSize) {
+      throw denied("size", rule, "argv and environment of " + size + " bytes exceed " + maxSize);
+    }
+    SpawnRequest out = new SpawnRequest(request);
+    ProcessOptions options = request.getOptions() == null ? new ProcessOptions()
+      : new ProcessOptions(request.getOptions());
+    List<String> argv;
+    if (request.getShell() != null) {
+      if (!rule.allowsShell()) {
+        throw denied("shell", rule, "shell command lines are not allowed");
+      }
+      argv = null;
+    } else {
+      List<String> command = request.getCommand();
+      if (command == null || command.isEmpty()) {
+        throw denied("program", rule, "no program");
+      }
+      String resolved = resolve(command.get(0));
+      if (resolved == null) {
+        throw denied("program", rule, "program '" + printable(command.get(0)) + "' is not on the search path "
+          + searchPath);
+      }
+      PolicyFile.Program program = allowedProgram(rule, resolved);
+      if (program == null) {
+        throw denied("program", rule, "program " + resolved + " is not allowed");
+      }
+      List<Pattern> patterns = argRules.get(program);
+      if (patterns != null) {
+        for (int i = 1; i < command.size(); i++) {
+          if (!matchesAny(patterns, command.get(i))) {
+            throw denied("args", rule, "argument " + i + " '" + printable(command.get(i)) + "' of " + resolved
+              + " is not allowed");
+          }
+        }
+      }
+      argv = new ArrayList<>(command);
+      argv.set(0, resolved);
+    }
+    options.setEnv(environment(rule, options.getEnv()));
+    options.setInheritEnv(false);
+    options.setCwd(cwd(rule, options.getCwd()));
+    for (Stdio s : new Stdio[] {options.getStdin(), options.getStdout(), options.getStderr()}) {
+      if (s != null && (s.getMode() == StdioMode.FILE || s.getMode() == StdioMode.INHERIT)) {
+        throw denied("stdio", rule, "stdio mode " + s.getMode() + " is not allowed");
+      }
+    }
+    if (request.isDetached() && !rule.allowsDetached()) {
+      throw denied("detached", rule, "detached processes are not allowed");
+    }
+    int maxChildren = rule.maxLiveChildren() == null ? 16 : rule.maxLiveChildren();
+    if (liveChildren >= maxChildren) {
+      throw denied("children", rule, principal.name() + " runs " + liveChildren + " children (maxLiveChildren "
+        + maxChildren + ")");
+    }
+    if (rule.runtimeLimit() > 0) {
+      long asked = request.getTimeoutMillis();
+      out.setTimeoutMillis(asked == 0 ? rule.runtimeLimit() : Math.min(asked, rule.runtimeLimit()));
+      out.setKillSignal(signal(rule).name());
+    }
+    if (argv != null) {
+      List<String> wrapped = new ArrayList<>();
+      if (rule.runAs() != null) {
+        if (!serviceIsRoot()) {
+          throw denied("runAs", rule, "runAs needs the service to run as root");
+        }
+        wrapped.addAll(List.of(setpriv, "--reuid=" + rule.runAs().uid(), "--regid=" + rule.runAs().gid(),
+          "--clear-groups", "--"));
+      }
+      if (rule.rlimits() != null) {
+        wrapped.add(prlimit);
+        rlimit(wrapped, "--nofile=", rule.rlimits().nofile());
+        rlimit(wrapped, "--as=", rule.rlimits().as());
+        rlimit(wrapped, "--cpu=", rule.rlimits().cpu());
+        rlimit(wrapped, "--nproc=", rule.rlimits().nproc());
+        rlimit(wrapped, "--fsize=", rule.rlimits().fsize());
+        rlimit(wrapped, "--core=", rule.rlimits().core());
+        wrapped.add("--");
+      }
+      wrapped.addAll(argv);
+      out.setCommand(wrapped);
+    }
+    out.setOptions(options);
+    return new Admission(out, rule.outputLimit(), rule.name());
+  }
+
+  /** The kill signal the rule that applies to {@code principal} sends at its limits ({@code KILL} by default). */
+  public Signal killSignal(Principal principal) {
+    PolicyFile.Rule rule = ruleOf(principal);
+    return rule == null ? Signal.KILL : signal(rule);
+  }
+
+  private PolicyFile.Rule ruleOf(Principal principal) {
+    for (PolicyFile.Rule r : file.rules()) {
+      if (list(r.principals()).contains(principal.name()) || principal.hasAnyRole(list(r.roles()))) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** {@code program} as an absolute path: itself if absolute, else the first executable on the search path. */
+  private String resolve(String program) {
+    if (program.isEmpty() || program.indexOf('\0') >= 0) {
+      return null;
+    }
+    if (program.contains("/")) {
+      Path p = Path.of(program);
+      return p.isAbsolute() && p.normalize().equals(p) && Files.isExecutable(p) && !Files.isDirectory(p)
+        ? program : null;
+    }
+    for (String dir : searchPath) {
+      Path p = Path.of(dir, program);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private PolicyFile.Program allowedProgram(PolicyFile.Rule rule, String resolved) {
+    String real = realPath(resolved);
+    for (PolicyFile.Program p : list(rule.programs())) {
+      String candidate = resolve(p.path());
+      if (candidate != null && (candidate.equals(resolved) || realPath(candidate).equals(real))) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private Map<String, String> environment(PolicyFile.Rule rule, Map<String, String> asked) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", String.join(":", searchPath));
+    if (asked != null) {
+      for (Map.Entry<String, String> e : asked.entrySet()) {
+        if (neverPass.contains(e.getKey()) || !list(rule.envAllow()).contains(e.getKey())) {
+          throw denied("env", rule, "variable '" + printable(e.getKey()) + "' may not be set");
+        }
+        env.put(e.getKey(), e.getValue());
+      }
+    }
+    return env;
+  }
+
+  private String cwd(PolicyFile.Rule rule, String asked) {
+    List<String> roots = list(rule.cwdRoots());
+    if (asked == null) {
+      return roots.isEmpty() ? null : realPath(roots.get(0));
+    }
+    Path real;
+    try {
+      real = Path.of(asked).toRealPath();
+    } catch (IOException | RuntimeException e) {
+      throw denied("cwd", rule, "working directory '" + printable(asked) + "' does not resolve: " + e.getMessage());
+    }
+    for (String root : roots) {
+      Path r = Path.of(realPath(root));
+      if (real.startsWith(r)) {
+        return real.toString();
+      }
+    }
+    throw denied("cwd", rule, "working directory " + real + " is outside the allowed roots " + roots);
+  }
+
+  private static Signal signal(PolicyFile.Rule rule) {
+    String name = rule.killSignal() == null ? "KILL" : rule.killSignal();
+    try {
+      return Signal.valueOf(name.startsWith("SIG") ? name.substring(3) : name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad policy: rule " + rule.name() + ": unknown killSignal " + name);
+    }
+  }
+
+  private static long commandBytes(SpawnRequest request) {
+    long n = request.getShell() == null ? 0 : request.getShell().length();
+    if (request.getCommand() != null) {
+      for (String a : request.getCommand()) {
+        n += (a == null ? 0 : a.length()) + 1;
+      }
+    }
+    if (request.getOptions() != null && request.getOptions().getEnv() != null) {
+      for (Map.Entry<String, String> e : request.getOptions().getEnv().entrySet()) {
+        n += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length()) + 2;
+      }
+    }
+    return n;
+  }
+
+  private static void rlimit(List<String> argv, String flag, Long value) {
+    if (value != null) {
+      argv.add(flag + value);
+    }
+  }
+
+  private static boolean matchesAny(List<Pattern> patterns, String arg) {
+    for (Pattern p : patterns) {
+      if (p.matcher(arg).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String realPath(String path) {
+    try {
+      return Path.of(path).toRealPath().toString();
+    } catch (IOException | RuntimeException e) {
+      return path;
+    }
+  }
+
+  private static String firstExisting(List<String> candidates, String what) {
+    for (String c : candidates) {
+      if (Files.isExecutable(Path.of(c))) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("bad policy: " + what + ", not found at " + candidates);
+  }
+
+  private static boolean serviceIsRoot() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  private static <T> List<T> list(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+
+  /** {@code s} with control characters escaped and cut at 200 characters, for messages and logs. */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return s.length() > 200 ? b + "…" : b.toString();
+  }
+
+  private static ServiceException denied(String check, PolicyFile.Rule rule, String message) {
+    String name = rule == null ? null : rule.name();
+    return new ServiceException(ErrorCode.DENIED.code(), "denied by " + check
+      + (name == null ? "" : " (policy rule " + name + ")") + ": " + message,
+      new JsonObject().put("code", ErrorCode.DENIED.name()).put("rule", check).put("policyRule", name));
+  }
+
+  /** A denial for a check made outside the policy file (a bridge without a policy, for instance). */
+  public static ServiceException deny(String check, String message) {
+    return denied(check, null, message);
+  }
+}
