@@ -3,6 +3,7 @@ package io.procbus.bridge;
 import io.procbus.api.ErrorCode;
 import io.procbus.auth.Principal;
 import io.procbus.auth.TokenStore;
+import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.CommandPolicy;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
@@ -51,6 +52,7 @@ final class Edge {
   private static final String BEARER = "Bearer ";
 
   private final Vertx vertx;
+  private final ServiceMonitor monitor;
   private final Addresses addresses;
   private final TokenStore tokens;
   private final CommandPolicy policy;
@@ -73,6 +75,7 @@ final class Edge {
 
   Edge(Vertx vertx, Addresses addresses, TokenStore tokens, CommandPolicy policy) {
     this.vertx = vertx;
+    this.monitor = ServiceMonitor.of(vertx);
     this.addresses = addresses;
     this.tokens = tokens;
     this.policy = policy;
@@ -121,7 +124,7 @@ final class Edge {
       case "send" -> send(s, f, address, (JsonObject) headers);
       case "register" -> register(s, address);
       case "unregister" -> unregister(s, address);
-      case "publish" -> s.write(BridgeFrames.error(address, ErrorCode.DENIED, "publish is not permitted"));
+      case "publish" -> deny(s, address, "publish is not permitted");
       default -> s.write(BridgeFrames.error(null, ErrorCode.MALFORMED, "unknown frame type"));
     }
   }
@@ -178,7 +181,7 @@ final class Edge {
       return;
     }
     if (!address.equals(addresses.service()) && !instanceAddress.matcher(address).matches()) {
-      s.write(BridgeFrames.error(address, ErrorCode.DENIED, "address " + clip(address) + " is not permitted"));
+      deny(s, address, "address " + clip(address) + " is not permitted");
       return;
     }
     if (!(f.getValue("replyAddress") instanceof String reply)) {
@@ -325,12 +328,18 @@ final class Edge {
     vertx.eventBus().send(address, g);
   }
 
+  /** Refuses a frame with {@code DENIED}, counted as a denied request. */
+  private void deny(EdgeSession s, String address, String message) {
+    monitor.denied(s.principal == null ? null : s.principal.name(), "bridge", message);
+    s.write(BridgeFrames.error(address, ErrorCode.DENIED, message));
+  }
+
   // --- events
 
   private void register(EdgeSession s, String address) {
     var m = processAddress.matcher(address);
     if (!m.matches()) {
-      s.write(BridgeFrames.error(address, ErrorCode.DENIED, "address " + clip(address) + " is not permitted"));
+      deny(s, address, "address " + clip(address) + " is not permitted");
       return;
     }
     if (policy == null) {

@@ -158,8 +158,13 @@ final class ProcessServiceImpl implements ProcessService {
     if (request.getTimeoutMillis() < 0) {
       throw invalid("timeoutMillis must be 0 or more");
     }
-    CommandPolicy.Admission admission = guard.admit(owner, request, owner == null ? 0
-      : liveByOwner.getOrDefault(owner, 0));
+    CommandPolicy.Admission admission;
+    try {
+      admission = guard.admit(owner, request, owner == null ? 0 : liveByOwner.getOrDefault(owner, 0));
+    } catch (ServiceException e) {
+      monitor.denied(owner, "spawn", e.getMessage());
+      throw e;
+    }
     request = admission.request();
     Signal killSignal = parseSignalName(request.getKillSignal() == null ? "KILL" : request.getKillSignal());
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions() : request.getOptions();

@@ -25,7 +25,6 @@ class NodeIT {
       Duration soon = Duration.ofSeconds(10);
       node.awaitLine("procbus: tcp bridge on 127.0.0.1:7000"::equals, soon);
       node.awaitLine("procbus: sockjs bridge on http://127.0.0.1:8080/eventbus"::equals, soon);
-      node.awaitLine(l -> l.endsWith("procbus: operations http on 127.0.0.1:8081"), soon);
       HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:8081/health/live")).timeout(soon).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, live.statusCode(), live.body());
