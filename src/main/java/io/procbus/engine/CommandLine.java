@@ -7,6 +7,7 @@ import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.engine.linux.Errno;
 import io.procbus.engine.linux.SpawnPlan;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,10 @@ final class CommandLine {
 
   /** glibc's {@code _CS_PATH}: the search path when the environment has no {@code PATH}. */
   static final String DEFAULT_PATH = "/bin:/usr/bin";
+  /** Linux's limit on argv plus environment with the default 8 MiB stack (a quarter of it). */
+  static final int ARG_MAX = 2 * 1024 * 1024;
+  /** Linux's limit on one argument or environment string (32 pages). */
+  static final int MAX_ARG_STRLEN = 32 * 4096;
 
   private CommandLine() {
   }
@@ -58,6 +63,7 @@ final class CommandLine {
       redirect(2, options.getStderr(), defaultMode));
     List<String> envp = new ArrayList<>(env.size());
     env.forEach((k, v) -> envp.add(k + "=" + v));
+    checkSize(argv, envp);
     String path = resolve(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH));
     return new SpawnPlan(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
       options.isNewSession());
@@ -117,6 +123,32 @@ final class CommandLine {
     int errno = sawDenied ? Errno.EACCES : Errno.ENOENT;
     throw new ProcessException(ErrorCode.SPAWN_FAILED, program + ": " + Errno.describe(errno) + " on PATH " + path,
       errno);
+  }
+
+  /**
+   * Refuses what execve would refuse with E2BIG, before anything is marshalled for the spawn (a quarter of a
+   * million arguments would otherwise hold the event loop for seconds): one string over
+   * {@value #MAX_ARG_STRLEN} bytes, or argv and the environment together over {@value #ARG_MAX} bytes.
+   */
+  private static void checkSize(List<String> argv, List<String> envp) {
+    long total = 0;
+    for (List<String> strings : List.of(argv, envp)) {
+      for (String s : strings) {
+        // a char is at most 3 UTF-8 bytes: measure exactly only what might be too long
+        int bytes = s.length() * 3L < MAX_ARG_STRLEN ? s.length() : s.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes >= MAX_ARG_STRLEN) {
+          throw tooBig("an argument or environment entry of " + bytes + " bytes exceeds " + MAX_ARG_STRLEN);
+        }
+        total += bytes + 1 + Long.BYTES; // the string, its NUL and its pointer
+        if (total > ARG_MAX) {
+          throw tooBig("argv and environment exceed " + ARG_MAX + " bytes");
+        }
+      }
+    }
+  }
+
+  private static ProcessException tooBig(String message) {
+    return new ProcessException(ErrorCode.SPAWN_FAILED, Errno.describe(Errno.E2BIG) + ": " + message, Errno.E2BIG);
   }
 
   private static void checkText(String s, String what) {

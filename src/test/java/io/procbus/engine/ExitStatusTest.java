@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -246,6 +247,21 @@ public class ExitStatusTest extends EngineTestBase {
 
     assertEquals(ErrorCode.SPAWN_FAILED, e.code());
     assertEquals(2, e.errno());
+  }
+
+  @Test
+  @Timeout(30)
+  void anArgumentListTooLongForExecveFailsWithE2bigBeforeAnythingStarts() throws Exception {
+    // a quarter of a million arguments: refused up front, not after marshalling them on the event loop
+    List<String> argv = new ArrayList<>(Collections.nCopies(250_000, "argument"));
+    argv.add(0, "true");
+    ProcessException many = failure(engine.exec(argv, allPipes()));
+    ProcessException oneHuge = failure(engine.exec(List.of("true", "x".repeat(200_000)), allPipes()));
+
+    assertEquals(ErrorCode.SPAWN_FAILED, many.code());
+    assertEquals(7, many.errno()); // E2BIG
+    assertEquals(ErrorCode.SPAWN_FAILED, oneHuge.code());
+    assertEquals(7, oneHuge.errno());
   }
 
   /** A27, A28: failed spawns with every stream piped leave no fd, thread or child behind. */
