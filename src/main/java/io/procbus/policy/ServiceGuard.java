@@ -34,6 +34,11 @@ public final class ServiceGuard {
     this.node = node;
   }
 
+  /** No policy (every spawn admitted) and no audit log: what a service runs with until it is given a guard. */
+  public static ServiceGuard unrestricted(String node) {
+    return new ServiceGuard(null, TokenStore.empty(), AuditLog.NONE, node);
+  }
+
   /**
    * The guard a configuration describes: reads the policy and token files and opens the audit log.
    *

@@ -75,8 +75,7 @@ final class ProcessServiceImpl implements ProcessService {
     this.settings = settings;
     this.addresses = new Addresses(settings.prefix());
     this.monitor = ServiceMonitor.of(vertx);
-    this.guard = new ServiceGuard(null, io.procbus.auth.TokenStore.empty(), io.procbus.audit.AuditLog.NONE,
-      settings.instance());
+    this.guard = ServiceGuard.unrestricted(settings.instance());
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
