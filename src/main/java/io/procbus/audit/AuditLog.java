@@ -77,7 +77,12 @@ public final class AuditLog implements AutoCloseable {
       throw new IllegalArgumentException("bad configuration at 'audit.files': must be at least 0");
     }
     Path parent = Path.of(options.getFile()).toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException | RuntimeException e) {
+      // reported below, naming the key
+    }
+    if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
       throw new IllegalArgumentException("bad configuration at 'audit.file': directory " + parent
         + " does not exist or is not writable");
     }
