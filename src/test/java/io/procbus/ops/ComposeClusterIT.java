@@ -78,6 +78,12 @@ class ComposeClusterIT {
     for (String name : services.keySet()) {
       loopbackMembers.put(name, "127.0.0.1:" + port++);
     }
+    // what this test's bus client runs: the helper scripts, through sh
+    Path policy = Files.writeString(Files.createDirectories(Path.of("target", "it")).resolve("compose-policy.json"),
+      new JsonObject().put("searchPath", new JsonArray().add("/usr/bin").add("/bin"))
+        .put("rules", new JsonArray().add(new JsonObject().put("name", "compose-it")
+          .put("roles", new JsonArray().add("bus")).put("programs", new JsonArray().add(new JsonObject().put("path", "sh")))
+          .put("cwdRoots", new JsonArray().add("/")))).encodePrettily());
     List<String> jvmArgs = new ArrayList<>(DockerCommand.jvmArgs());
     jvmArgs.addAll(List.of("-Dhazelcast.local.localAddress=127.0.0.1", "-Dhazelcast.socket.bind.any=false",
       "-Dhazelcast.phone.home.enabled=false", "-Xmx384m"));
@@ -96,6 +102,7 @@ class ComposeClusterIT {
         env.put("PROCBUS_CLUSTER_PORT", loopbackMembers.get(name).split(":")[1]);
         env.put("PROCBUS_INSTANCE", name);
         env.put("PROCBUS_KILL_GRACE_MILLIS", Long.toString(KILL_GRACE_MILLIS));
+        env.put("PROCBUS_POLICY_FILE", policy.toString()); // the shipped policy gives cluster (bus) callers nothing
         for (String endpoint : List.of("HTTP", "TCP", "SOCKJS")) {
           env.put("PROCBUS_" + endpoint + "_HOST", "127.0.0.1");
           env.put("PROCBUS_" + endpoint + "_PORT", "0");
@@ -168,7 +175,8 @@ class ComposeClusterIT {
     List<Integer> pids = new ArrayList<>();
     for (String helper : List.of("ready-then-wait.sh", "ignore-term-then-wait.sh")) {
       String path = Path.of("src/test/resources/helpers", helper).toAbsolutePath().toString();
-      ChildProcess child = client.exec(List.of("sh", path), new ProcessOptions().setStdout(Stdio.pipe()))
+      ChildProcess child = client.exec(List.of("sh", path), new ProcessOptions().setStdin(Stdio.devNull())
+        .setStdout(Stdio.pipe()).setStderr(Stdio.devNull()))
         .await(60, SECONDS);
       assertEquals("ready\n", child.stdout().readLine().await(30, SECONDS).toString(StandardCharsets.UTF_8));
       pids.add(child.pid());
