@@ -86,6 +86,11 @@ public final class ClusterMember {
     this.registry = new NodeRegistry(timeoutMillis);
   }
 
+  /** This instance's id. */
+  public String instance() {
+    return instance;
+  }
+
   /** This node's name. */
   public String node() {
     return node;

@@ -119,9 +119,7 @@ public final class RoutingService implements ProcessService {
    */
   private <T> Future<T> forward(Route route, long timeoutMillis, Function<ProcessService, Future<T>> command,
                                 Supplier<Future<T>> here) {
-    ProcessService target = proxies.computeIfAbsent(route.address() + " " + timeoutMillis, k ->
-      new ServiceProxyBuilder(vertx).setAddress(route.address())
-        .setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class));
+    ProcessService target = proxy(route.address(), timeoutMillis);
     return command.apply(target).recover(e -> {
       if (e instanceof ServiceException) {
         return Future.failedFuture(e);
@@ -143,6 +141,11 @@ public final class RoutingService implements ProcessService {
       return Future.failedFuture(new ServiceException(ErrorCode.INTERNAL.code(), "forwarding to node '"
         + route.node() + "' failed: " + e));
     });
+  }
+
+  private ProcessService proxy(String address, long timeoutMillis) {
+    return proxies.computeIfAbsent(address + " " + timeoutMillis, k -> new ServiceProxyBuilder(vertx)
+      .setAddress(address).setOptions(new DeliveryOptions().setSendTimeout(timeoutMillis)).build(ProcessService.class));
   }
 
   @Override
@@ -177,9 +180,30 @@ public final class RoutingService implements ProcessService {
     return local.signal(id, owner, signal, group);
   }
 
+  /**
+   * This instance's process {@code id}; on the shared address, a process this instance does not hold is asked
+   * of every other live instance in turn, so that a caller (a bridge looking up an owner) need not know where a
+   * process runs. {@code UNKNOWN_PROCESS} when nobody holds it.
+   */
   @Override
   public Future<ProcessInfo> info(String id) {
-    return local.info(id);
+    Future<ProcessInfo> here = local.info(id);
+    if (!placeUnnamed) {
+      return here;
+    }
+    return here.recover(e -> {
+      if (!(e instanceof ServiceException se) || se.failureCode() != ErrorCode.UNKNOWN_PROCESS.code()) {
+        return Future.failedFuture(e);
+      }
+      Future<ProcessInfo> found = Future.failedFuture(e);
+      for (NodeInfo n : member.nodes()) {
+        if (!n.getInstance().equals(member.instance())) {
+          found = found.recover(miss -> proxy(n.getAddress(), spawnForwardTimeoutMillis).info(id)
+            .recover(other -> Future.failedFuture(e)));
+        }
+      }
+      return found;
+    });
   }
 
   @Override

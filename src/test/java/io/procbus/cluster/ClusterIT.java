@@ -2,13 +2,16 @@ package io.procbus.cluster;
 
 import static io.procbus.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ChildProcess;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessException;
+import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessOptions;
+import io.procbus.api.ProcessService;
 import io.procbus.api.RunRequest;
 import io.procbus.api.RunResult;
 import io.procbus.api.SpawnRequest;
@@ -22,6 +25,7 @@ import io.procbus.testing.NodeProcess;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.serviceproxy.ServiceException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +98,26 @@ class ClusterIT {
       assertEquals("hi\n", await(child.communicate(Buffer.buffer("hi\n"))).stdout().toString());
       assertEquals(0, await(child.waitFor()));
     }
+  }
+
+  @Test
+  @Timeout(60)
+  void infoOnTheSharedAddressFindsAProcessOnEitherNode() throws Exception {
+    ProcessService shared = client(null).service();
+    String owner = "info-it";
+    for (String node : List.of("a", "b")) {
+      ProcessInfo spawned = await(shared.spawn(new SpawnRequest().setCommand(List.of("sleep", "60")).setOwner(owner)
+        .setNode(node)));
+      // the shared address takes turns between the nodes' instances: ask it more than once
+      for (int i = 0; i < 4; i++) {
+        ProcessInfo info = await(shared.info(spawned.getId()));
+        assertEquals(spawned.getPid(), info.getPid(), "info for the child on node " + node);
+      }
+      await(ProcessService.createProxy(vertx, spawned.getServiceAddress())
+        .signal(spawned.getId(), owner, "KILL", false));
+    }
+    ServiceException unknown = assertThrows(ServiceException.class, () -> await(shared.info("no-such-process")));
+    assertEquals(ErrorCode.UNKNOWN_PROCESS.code(), unknown.failureCode());
   }
 
   @Test
