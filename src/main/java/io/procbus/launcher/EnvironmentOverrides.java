@@ -47,7 +47,7 @@ final class EnvironmentOverrides {
     new Variable("PROCBUS_CLUSTER_MEMBERS", "hz.members", Kind.TEXT, true),
     new Variable("PROCBUS_CLUSTER_PORT", "hz.port", Kind.PORT, true));
 
-  /** Defaults of the system properties {@code docker/cluster.xml} reads, so that it always resolves. */
+  /** Defaults of the system properties {@code conf/cluster-docker.xml} reads, so that it always resolves. */
   static final Map<String, String> SYSTEM_PROPERTY_DEFAULTS = Map.of("hz.members", "127.0.0.1", "hz.port", "5701");
 
   private static final Pattern BAD_KEY = Pattern.compile("bad configuration at '([^']*)'");

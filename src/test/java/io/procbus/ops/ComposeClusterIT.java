@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * docker/compose.yaml without Docker: its three services started as the image starts them (the Dockerfile's
- * ENTRYPOINT flags, the fat jar, each service's command and environment, conf/ and docker/cluster.xml), on
+ * ENTRYPOINT flags, the fat jar, each service's command and environment, conf/ with its cluster-docker.xml), on
  * loopback. The substitutions for one host: each service name becomes {@code 127.0.0.1:<port>} (Hazelcast ports
  * 6101–6103, 6104 for this JVM), Hazelcast is pinned to 127.0.0.1, and the bridges and HTTP bind 127.0.0.1 on
  * ephemeral ports. Then a node with live children is stopped with SIGTERM.
@@ -213,13 +213,13 @@ class ComposeClusterIT {
     client.close().otherwiseEmpty().await(30, SECONDS);
   }
 
-  /** This JVM as a fourth member, configured from docker/cluster.xml like the nodes. */
+  /** This JVM as a fourth member, configured from conf/cluster-docker.xml like the nodes. */
   private Vertx joinAsMember() throws Exception {
     Properties properties = new Properties();
     properties.setProperty("hz.members", String.join(",", loopbackMembers.values()));
     properties.setProperty("hz.port", Integer.toString(BASE_PORT + loopbackMembers.size()));
     Config config;
-    try (InputStream in = Files.newInputStream(Path.of("docker", "cluster.xml"))) {
+    try (InputStream in = Files.newInputStream(Path.of("conf", "cluster-docker.xml"))) {
       config = new XmlConfigBuilder(in).setProperties(properties).build();
     }
     config.setProperty("hazelcast.local.localAddress", "127.0.0.1");

@@ -12,7 +12,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * What the image runs and what compose gives each node, read from {@code docker/} and mapped onto this checkout
- * (image paths {@code /app/conf/…} and {@code /app/docker/…} become {@code conf/…} and {@code docker/…}), so
+ * (image paths {@code /app/conf/…} become {@code conf/…}), so
  * that the tests run the image's exact command without a Docker engine.
  */
 final class DockerCommand {
@@ -83,7 +83,7 @@ final class DockerCommand {
 
   /** An image path as a path of this checkout. */
   static String local(String word) {
-    return word.replace("/app/conf/", "conf/").replace("/app/docker/", "docker/");
+    return word.replace("/app/conf/", "conf/");
   }
 
   /** compose.yaml, merge keys resolved. */

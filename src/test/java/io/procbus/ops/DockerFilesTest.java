@@ -62,13 +62,13 @@ class DockerFilesTest {
         assertTrue(Files.isRegularFile(Path.of(file.group(1))), flag + " names a file of this checkout");
       }
     }
-    assertTrue(DockerCommand.jvmArgs().contains("-Dvertx.hazelcast.config=docker/cluster.xml"), DockerCommand.jvmArgs()
+    assertTrue(DockerCommand.jvmArgs().contains("-Dvertx.hazelcast.config=conf/cluster-docker.xml"), DockerCommand.jvmArgs()
       .toString());
     List<String> cmd = DockerCommand.execForm("CMD");
     assertEquals(List.of("-conf", "/app/conf/docker.json"), cmd);
     String copies = DockerCommand.instructions().stream().filter(i -> i.keyword().equals("COPY"))
       .map(DockerCommand.Instruction::arguments).toList().toString();
-    assertTrue(copies.contains("conf/ /app/conf/") && copies.contains("docker/cluster.xml /app/docker/cluster.xml")
+    assertTrue(copies.contains("conf/ /app/conf/")
       && copies.contains("/app/procbus.jar"), copies);
   }
 
@@ -123,7 +123,7 @@ class DockerFilesTest {
     properties.setProperty("hz.members", "procbus-1,procbus-2,procbus-3");
     properties.setProperty("hz.port", "5701");
     Config config;
-    try (InputStream in = Files.newInputStream(Path.of("docker", "cluster.xml"))) {
+    try (InputStream in = Files.newInputStream(Path.of("conf", "cluster-docker.xml"))) {
       config = new XmlConfigBuilder(in).setProperties(properties).build();
     }
     JoinConfig join = config.getNetworkConfig().getJoin();
@@ -143,7 +143,7 @@ class DockerFilesTest {
     List<String> lines = Files.readAllLines(Path.of(".dockerignore")).stream()
       .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     assertEquals("*", lines.get(0), "everything is excluded first");
-    assertTrue(lines.containsAll(List.of("!pom.xml", "!src/main/", "!conf/", "!docker/cluster.xml")), lines.toString());
+    assertTrue(lines.containsAll(List.of("!pom.xml", "!src/main/", "!conf/")), lines.toString());
     assertFalse(lines.contains("!target/"), "no local build output in the context");
   }
 }
