@@ -44,20 +44,20 @@ final class BridgeFrames {
       .put("headers", new JsonObject()).put("body", body).put("send", true);
   }
 
-  /**
-   * An event frame: the event's headers, and its body, where a chunk's {@code Buffer} becomes
-   * {@code {"stream":"stdout","seq":0,"data":"<base64url>"}}.
-   */
-  static JsonObject event(EdgeSession s, Message<?> m) {
+  /** An event frame: the event's headers and {@code body}, its {@link #jsonBody JSON form}. */
+  static JsonObject event(EdgeSession s, Message<?> m, Object body) {
     JsonObject headers = new JsonObject();
     for (Map.Entry<String, String> h : m.headers()) {
       headers.put(h.getKey(), h.getValue());
     }
     return new JsonObject().put("type", s.messageType()).put("address", m.address()).put("headers", headers)
-      .put("body", jsonBody(m)).put("send", false);
+      .put("body", body).put("send", false);
   }
 
-  /** The JSON form of an event's body (computed once per event and shared by the sessions that get it). */
+  /**
+   * The JSON form of an event's body, computed once per event and shared by the sessions that get it: a chunk's
+   * {@code Buffer} becomes {@code {"stream":"stdout","seq":0,"data":"<base64url>"}}.
+   */
   static Object jsonBody(Message<?> m) {
     if (m.body() instanceof Buffer data) {
       String type = m.headers().get(Headers.TYPE);

@@ -198,7 +198,7 @@ final class Edge {
       return;
     }
     if (policy == null) {
-      s.write(failureFrame(reply, address, CommandPolicy.deny("no-policy",
+      s.write(BridgeFrames.failure(reply, address, CommandPolicy.deny("no-policy",
         "this node has no command policy: bridges may do nothing")));
       return;
     }
@@ -343,7 +343,7 @@ final class Edge {
       return;
     }
     if (policy == null) {
-      s.write(failureFrame(address, address, CommandPolicy.deny("no-policy",
+      s.write(BridgeFrames.failure(address, address, CommandPolicy.deny("no-policy",
         "this node has no command policy: bridges may do nothing")));
       return;
     }
@@ -408,15 +408,8 @@ final class Edge {
         closed(s); // its registrations go now: the close may take a while to be noticed
         continue;
       }
-      JsonObject frame = BridgeFrames.event(s, msg);
-      frame.put("body", body);
-      s.write(frame);
+      s.write(BridgeFrames.event(s, msg, body));
     }
-  }
-
-  private static JsonObject failureFrame(String reply, String address, io.vertx.serviceproxy.ServiceException e) {
-    return new JsonObject().put("type", "err").put("address", reply).put("sourceAddress", address)
-      .put("failureCode", e.failureCode()).put("failureType", "RECIPIENT_FAILURE").put("message", e.getMessage());
   }
 
   private static boolean stringValues(Object headers) {

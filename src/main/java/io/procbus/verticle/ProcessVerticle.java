@@ -45,29 +45,27 @@ public class ProcessVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    ProcbusOptions options;
     try {
-      settings = ServiceSettings.fromConfig(config());
+      options = ProcbusOptions.fromConfig(config());
+      settings = ServiceSettings.from(options);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    if (context.getInstanceCount() > 1 && config().getValue("instance") != null) {
+    if (context.getInstanceCount() > 1 && options.getInstance() != null) {
       // deployed with -instances N and one config: each instance still needs addresses of its own
       settings = settings.withInstance(settings.instance() + "-" + UUID.randomUUID().toString().substring(0, 8));
     }
     Addresses addresses = new Addresses(settings.prefix());
     try {
-      member = new ClusterMember(vertx, addresses, ProcbusOptions.fromConfig(config()).getCluster(),
-        settings.instance(), settings.maxProcesses(), () -> service.liveCount());
+      member = new ClusterMember(vertx, addresses, options.getCluster(), settings.instance(), settings.maxProcesses(),
+        () -> service.liveCount());
+      // the command policy (when configured) and the audit log: last, as it opens the log
+      guard = ServiceGuard.fromConfig(options, settings.instance());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
-    try {
-      // issue 5: the command policy (when configured) and the audit log; reads two small files once
-      guard = ServiceGuard.fromConfig(ProcbusOptions.fromConfig(config()), settings.instance());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
     service.guard(guard);
     // the shared address places unnamed spawns by load; this instance's and this node's own addresses run them here

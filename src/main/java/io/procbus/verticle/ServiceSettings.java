@@ -45,7 +45,15 @@ record ServiceSettings(String prefix, String instance, int maxProcesses, int max
    * @throws IllegalArgumentException naming the bad key
    */
   static ServiceSettings fromConfig(JsonObject config) {
-    ProcbusOptions o = ProcbusOptions.fromConfig(config);
+    return from(ProcbusOptions.fromConfig(config));
+  }
+
+  /**
+   * Checks {@code o}, read strictly already.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  static ServiceSettings from(ProcbusOptions o) {
     String prefix = o.getPrefix();
     try {
       new Addresses(prefix);
