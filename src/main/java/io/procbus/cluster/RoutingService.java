@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * cluster, to the least-loaded live instance — here when this one is as little
  * loaded — forwarded to that instance's address with {@code node} set to its node name. A forwarded request
  * always names the node that receives it, so it runs there and is never forwarded again. The reply is the
- * owning instance's, so the client sends every later command straight there.
+ * owning instance's, so the client sends every later command straight there. A request a bridge admitted goes
+ * only to an instance whose heartbeat has its admission key and the capabilities it requires
+ * ({@code INCAPABLE_NODE} when none, or not the named node, has).
  */
 public final class RoutingService implements ProcessService {
 
