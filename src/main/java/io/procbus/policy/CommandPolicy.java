@@ -36,7 +36,8 @@ import java.util.regex.PatternSyntaxException;
  * <p>An admitted request runs the resolved program, with the environment {@code PATH=<search path>} plus the
  * caller's allowed variables only, in the resolved working directory (the first root when none is given), with
  * the rule's run-time limit and kill signal; with rlimits it is started through {@code prlimit(1)}, with
- * {@code runAs} (the service is root) through {@code setpriv(1)}, so both apply before the program runs.
+ * {@code runAs} (the service is root) through {@code setpriv(1)}, so both apply before the program runs. An
+ * allowed shell command line becomes the argv {@code <sh on the search path> -c <line>}, wrapped the same way.
  */
 public final class CommandPolicy {
 
@@ -160,11 +161,18 @@ public final class CommandPolicy {
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions()
       : new ProcessOptions(request.getOptions());
     List<String> argv;
-    if (request.getShell() != null) {
+    if (request.getShell() != null && request.getCommand() == null) {
       if (!rule.allowsShell()) {
         throw denied("shell", rule, "shell command lines are not allowed");
       }
-      argv = null;
+      // an argv like any other (sh from the search path), so that the wrappers apply and it runs as admitted
+      // on any node, whatever that node's engine.shell
+      String sh = resolve("sh");
+      if (sh == null) {
+        throw denied("shell", rule, "no sh on the search path " + searchPath);
+      }
+      argv = new ArrayList<>(List.of(sh, "-c", request.getShell()));
+      out.setShell(null);
     } else {
       List<String> command = request.getCommand();
       if (command == null || command.isEmpty()) {
@@ -209,30 +217,28 @@ public final class CommandPolicy {
       out.setTimeoutMillis(asked == 0 ? rule.runtimeLimit() : Math.min(asked, rule.runtimeLimit()));
       out.setKillSignal(signal(rule).name());
     }
-    if (argv != null) {
-      List<String> wrapped = new ArrayList<>();
-      if (rule.runAs() != null) {
-        if (!Capabilities.isRoot()) {
-          throw denied("runAs", rule, "runAs needs the service to run as root");
-        }
-        wrapped.addAll(List.of(setpriv, "--reuid=" + rule.runAs().uid(), "--regid=" + rule.runAs().gid(),
-          "--clear-groups", "--"));
-        requires.add(Capabilities.RUN_AS);
+    List<String> wrapped = new ArrayList<>();
+    if (rule.runAs() != null) {
+      if (!Capabilities.isRoot()) {
+        throw denied("runAs", rule, "runAs needs the service to run as root");
       }
-      if (rule.rlimits() != null) {
-        wrapped.add(prlimit);
-        requires.add(Capabilities.RLIMITS);
-        rlimit(wrapped, "--nofile=", rule.rlimits().nofile());
-        rlimit(wrapped, "--as=", rule.rlimits().as());
-        rlimit(wrapped, "--cpu=", rule.rlimits().cpu());
-        rlimit(wrapped, "--nproc=", rule.rlimits().nproc());
-        rlimit(wrapped, "--fsize=", rule.rlimits().fsize());
-        rlimit(wrapped, "--core=", rule.rlimits().core());
-        wrapped.add("--");
-      }
-      wrapped.addAll(argv);
-      out.setCommand(wrapped);
+      wrapped.addAll(List.of(setpriv, "--reuid=" + rule.runAs().uid(), "--regid=" + rule.runAs().gid(),
+        "--clear-groups", "--"));
+      requires.add(Capabilities.RUN_AS);
     }
+    if (rule.rlimits() != null) {
+      wrapped.add(prlimit);
+      requires.add(Capabilities.RLIMITS);
+      rlimit(wrapped, "--nofile=", rule.rlimits().nofile());
+      rlimit(wrapped, "--as=", rule.rlimits().as());
+      rlimit(wrapped, "--cpu=", rule.rlimits().cpu());
+      rlimit(wrapped, "--nproc=", rule.rlimits().nproc());
+      rlimit(wrapped, "--fsize=", rule.rlimits().fsize());
+      rlimit(wrapped, "--core=", rule.rlimits().core());
+      wrapped.add("--");
+    }
+    wrapped.addAll(argv);
+    out.setCommand(wrapped);
     out.setOptions(options);
     Decision decision = new Decision(out, rule.outputLimit(), rule.name(), maxChildren, requires);
     checkChildren(decision, principal.name(), liveChildren);
