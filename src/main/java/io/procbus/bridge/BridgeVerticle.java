@@ -107,7 +107,8 @@ public class BridgeVerticle extends VerticleBase {
         announce("procbus: sockjs bridge on http://" + w.getHost() + ":" + sockJsPort + Addresses.SOCKJS_PATH);
       }));
     }
-    return Future.all(started);
+    // a failed start is not stopped: close what listens and give the trust back
+    return Future.all(started).recover(e -> stop().transform(v -> Future.failedFuture(e)));
   }
 
   private static void announce(String line) {

@@ -64,7 +64,9 @@ public class ProcessVerticle extends VerticleBase {
       member = new ClusterMember(vertx, addresses, options.getCluster(), settings.instance(), settings.maxProcesses(),
         () -> service.liveCount(), trust.capabilities(), trust.key().id());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+      // a failed start is not stopped: give the trust back now
+      return (trust == null ? Future.<Void>succeededFuture() : trust.release(vertx)).transform(v ->
+        Future.failedFuture(e));
     }
     ServiceGuard guard = new ServiceGuard(trust, settings.instance());
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
