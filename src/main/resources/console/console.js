@@ -58,7 +58,9 @@
   function describe(err) {
     if (err && typeof err.failureCode === 'number') {
       const name = ERROR_NAMES[err.failureCode] || err.failureType || 'ERROR';
-      return { code: name + ' (' + err.failureCode + ')', message: String(err.message ?? '') };
+      const message = String(err.message ?? '');
+      return { code: name + ' (' + err.failureCode + ')',
+        message: message.startsWith(name + ': ') ? message.slice(name.length + 2) : message };
     }
     if (err && err.type === 'err') return { code: 'ERROR', message: String(err.message ?? err.body ?? '') };
     if (err instanceof Error) return { code: 'ERROR', message: err.message };
@@ -169,6 +171,7 @@
   }
 
   function disconnected(text) {
+    $('token').value = '';
     timers.forEach(clearInterval);
     timers = [];
     eb = null;
@@ -287,6 +290,8 @@
       cells.forEach((text, c) => {
         if (rec.row.cells[c].textContent !== text) rec.row.cells[c].textContent = text;
       });
+      rec.row.cells[0].title = cells[0];
+      rec.row.cells[3].title = cells[3];
       rec.row.dataset.state = info.state;
       rec.row.classList.toggle('selected', rec.id === selected);
       if (body.children[i] !== rec.row) body.insertBefore(rec.row, body.children[i] || null);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.procbus.ops.OperationsVerticle;
 import io.procbus.testing.NodeProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the fat jar with a token file and a policy allowing {@code echo}, {@code sleep} and {@code cat}.
  *
  * <p>The test fails, never skips, when the browser cannot start: {@code .ci/run} installs it.
- * The page as it ends is kept in {@code target/console-screenshot.png}.
+ * The page as it ends is kept in {@code target/console-screenshot.png}, the output test's in
+ * {@code target/console-screenshot-output.png}.
  */
 class ConsoleIT {
 
@@ -51,7 +51,6 @@ class ConsoleIT {
 
   private static NodeProcess node;
   private static String base;
-  private static String operations;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -68,15 +67,12 @@ class ConsoleIT {
     JsonObject config = new JsonObject()
       .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", false))
         .put("sockjs", new JsonObject().put("enabled", true).put("port", 0)))
-      .put("http", new JsonObject().put("enabled", true).put("port", 0))
       .put("auth", new JsonObject().put("tokenFile", tokens.toString()))
       .put("policy", new JsonObject().put("policyFile", policy.toString()));
     node = NodeProcess.startReady("console", List.of("-conf", config.encode()), Map.of(), Duration.ofSeconds(90));
     String sockjs = node.awaitLine(l -> l.startsWith("procbus: sockjs bridge on "), WAIT);
     base = sockjs.substring("procbus: sockjs bridge on ".length(), sockjs.length() - "/eventbus".length());
     assertTrue(base.startsWith("http://127.0.0.1:"), "loopback by default: " + sockjs);
-    String ops = node.awaitLine(l -> l.startsWith(OperationsVerticle.LISTENING), WAIT);
-    operations = "http://" + ops.substring(OperationsVerticle.LISTENING.length());
   }
 
   @AfterAll
@@ -88,7 +84,7 @@ class ConsoleIT {
 
   @Test
   @Timeout(60)
-  void filesAreServedWithTheirTypesAndAStrictPolicyOnTheSockJsListenerOnly() throws Exception {
+  void filesAreServedWithTheirTypesAndAStrictPolicy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Map<String, String> types = Map.of("/", "text/html; charset=utf-8", "/console.js", "text/javascript; charset=utf-8",
       "/console.css", "text/css; charset=utf-8", "/vendor/sockjs.min.js", "text/javascript; charset=utf-8",
@@ -112,9 +108,6 @@ class ConsoleIT {
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/console/../pom.xml")).build(),
       HttpResponse.BodyHandlers.discarding()).statusCode());
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/index.html.bak")).build(),
-      HttpResponse.BodyHandlers.discarding()).statusCode());
-    // the operations listener is not the console's
-    assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(operations + "/")).build(),
       HttpResponse.BodyHandlers.discarding()).statusCode());
   }
 
@@ -156,6 +149,7 @@ class ConsoleIT {
       assertEquals("\\x1b", browser.findElement(By.cssSelector("#output .ctl")).getText());
       assertTrue(browser.findElements(By.tagName("img")).isEmpty(), "no element made from output");
       assertEquals("procbus console", browser.getTitle());
+      screenshot(browser, Path.of("target", "console-screenshot-output.png"));
 
       // a denial shows its code and the policy's message
       start(browser, null, "rm", "-rf", "/tmp/nothing-here");
@@ -184,11 +178,15 @@ class ConsoleIT {
       assertEquals(4, browser.findElements(By.cssSelector("#processes tbody tr")).size(),
         "echo, echo, cat and sleep are listed");
     } finally {
-      Files.createDirectories(SCREENSHOT.getParent());
-      File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
-      Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+      screenshot(browser, SCREENSHOT);
       browser.quit();
     }
+  }
+
+  private static void screenshot(WebDriver browser, Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), file, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Headless Chromium from Debian, with a fresh profile; fails when it cannot start. */
