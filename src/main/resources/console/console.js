@@ -38,6 +38,8 @@
   /** Service addresses of the instances learned from ProcessInfos: each is asked for its list. */
   const instances = new Set();
   let selected = null;
+  /** Whether a list round is in flight (a slow node must not pile them up). */
+  let polling = false;
 
   // --- small helpers
 
@@ -159,7 +161,10 @@
         $('argv').querySelector('input').focus();
         timers = [setInterval(refresh, LIST_MILLIS), setInterval(renewLeases, LEASE_MILLIS),
           setInterval(tick, 1000)];
-      }, (err) => showError(err, 'sign in'));
+      }, (err) => {
+        showError(err, 'sign in');
+        bus.close();
+      });
     };
     // err frames that answer no request: a refused token, a refused frame
     bus.onerror = (err) => showError(err);
@@ -241,9 +246,11 @@
   // events at once; the poll keeps state, pid and exit of the others current. One small request per instance
   // every 2 s, skipped while the page is hidden.
   async function refresh() {
-    if (!signedIn || document.hidden) return;
+    if (!signedIn || document.hidden || polling) return;
     const addresses = [service(), ...instances];
+    polling = true;
     const results = await Promise.allSettled(addresses.map((a) => call(a, 'list', {})));
+    polling = false;
     const all = [];
     const answered = new Set();
     results.forEach((r, i) => {

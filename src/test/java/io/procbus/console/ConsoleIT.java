@@ -1,13 +1,17 @@
 package io.procbus.console;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.testing.NodeProcess;
+import io.procbus.testing.TcpBridgeClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +56,7 @@ class ConsoleIT {
 
   private static NodeProcess node;
   private static String base;
+  private static int tcpPort;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -65,7 +71,7 @@ class ConsoleIT {
         .add(new JsonObject().put("path", "sleep")).add(new JsonObject().put("path", "cat")))
         .put("cwdRoots", new JsonArray().add(dir.toString())).put("maxRuntimeMillis", 120_000))).encode());
     JsonObject config = new JsonObject()
-      .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", false))
+      .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("port", 0))
         .put("sockjs", new JsonObject().put("enabled", true).put("port", 0)))
       .put("auth", new JsonObject().put("tokenFile", tokens.toString()))
       .put("policy", new JsonObject().put("policyFile", policy.toString()));
@@ -73,6 +79,8 @@ class ConsoleIT {
     String sockjs = node.awaitLine(l -> l.startsWith("procbus: sockjs bridge on "), WAIT);
     base = sockjs.substring("procbus: sockjs bridge on ".length(), sockjs.length() - "/eventbus".length());
     assertTrue(base.startsWith("http://127.0.0.1:"), "loopback by default: " + sockjs);
+    String tcp = node.awaitLine(l -> l.startsWith("procbus: tcp bridge on "), WAIT);
+    tcpPort = Integer.parseInt(tcp.substring(tcp.lastIndexOf(':') + 1));
   }
 
   @AfterAll
@@ -177,6 +185,29 @@ class ConsoleIT {
       assertFalse(browser.findElement(By.cssSelector("#detail .signal[data-signal='TERM']")).isEnabled());
       assertEquals(4, browser.findElements(By.cssSelector("#processes tbody tr")).size(),
         "echo, echo, cat and sleep are listed");
+
+      // a process started by another client of the same principal appears in the list and is watched as an
+      // observer (no grants: its owner paces it)
+      try (TcpBridgeClient cli = TcpBridgeClient.authenticated(tcpPort, TOKEN)) {
+        JsonObject info = cli.command("procbus.service", "spawn", new JsonObject().put("request",
+          new JsonObject().put("command", new JsonArray().add("cat")))).getJsonObject("body");
+        cli.frame(new JsonObject().put("type", "send").put("address", info.getString("controlAddress"))
+          .put("body", new JsonObject().put("id", info.getString("id")).put("stdout", 65536).put("stderr", 65536)));
+        By row = By.cssSelector("#processes tr[data-id='" + info.getString("id") + "']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row)).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("observer-note")));
+        // the bridge gives no acknowledgement of a registration: write until a line arrives
+        wait.until(d -> {
+          try {
+            cli.command(info.getString("serviceAddress"), "writeStdin", new JsonObject().put("id", info.getString("id"))
+              .put("data", Base64.getUrlEncoder().withoutPadding().encodeToString("from the cli\n".getBytes(UTF_8))));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return outputText(d, "stdout").contains("from the cli\n");
+        });
+        assertEquals("running", browser.findElement(By.id("exit-status")).getText());
+      }
     } finally {
       screenshot(browser, SCREENSHOT);
       browser.quit();
