@@ -153,6 +153,8 @@
         signedIn = true;
         $('token').value = '';
         setStatus('signed-in', 'signed in');
+        $('status').dataset.transport = bus.sockJSConn.transport || '';
+        $('status').title = 'SockJS transport: ' + (bus.sockJSConn.transport || 'unknown');
         $('signin-panel').hidden = true;
         $('app').hidden = false;
         $('signout').hidden = false;

@@ -139,6 +139,8 @@ class ConsoleIT {
       browser.findElement(By.id("token")).sendKeys(TOKEN);
       browser.findElement(By.id("signin-button")).click();
       wait.until(ExpectedConditions.textToBe(By.id("status"), "signed in"));
+      // the page's connect-src 'self' lets the websocket transport through: no fallback to xhr
+      assertEquals("websocket", browser.findElement(By.id("status")).getAttribute("data-transport"));
 
       // echo hello: its output and its exit
       start(browser, wait, "echo", "hello");
