@@ -188,16 +188,17 @@
     $('signin-panel').hidden = false;
     $('app').hidden = true;
     $('signout').hidden = true;
-    for (const rec of procs.values()) rec.registered = false;
+    // registrations and credit belong to the connection: a new sign-in starts from the service's list
+    procs.clear();
+    instances.clear();
+    selected = null;
+    $('processes').tBodies[0].replaceChildren();
+    $('detail').hidden = true;
   }
 
   function signOut() {
     const bus = eb;
     disconnected('signed out');
-    procs.clear();
-    instances.clear();
-    selected = null;
-    $('processes').tBodies[0].replaceChildren();
     if (bus) bus.close();
   }
 
@@ -209,7 +210,8 @@
       rec = {
         id: info.id, info, ours: false, registered: false, nextSeq: 0, watchedFrom: null,
         credit: { stdout: 0, stderr: 0 }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() },
-        output: [], outputChars: 0, droppedChars: 0, stdinOpen: info.stdinPipe, listedAt: Date.now(), row: null,
+        output: [], outputChars: 0, droppedChars: 0, stdinOpen: info.stdinPipe, attached: false,
+        terminated: false, handler: null, row: null,
       };
       procs.set(info.id, rec);
     } else {
@@ -220,7 +222,6 @@
         rec.info.state = known.state;
         rec.info.exitStatus = known.exitStatus;
       }
-      rec.listedAt = Date.now();
     }
     if (info.serviceAddress) instances.add(info.serviceAddress);
     return rec;
