@@ -131,7 +131,7 @@ public final class Bench {
   }
 
   private void run() throws Exception {
-    String load = Files.readString(Path.of("/proc/loadavg")).trim();
+    String load = String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
     System.out.printf(Locale.ROOT, "procbus bench%s: %d cores, Linux %s, Java %s, %d rounds, load average %s%n",
       quick ? " (--quick)" : "", Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
       System.getProperty("java.version"), options.rounds(), load);
