@@ -42,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * chromedriver (both paths given, so Selenium Manager never downloads anything), against a node started from
  * the fat jar with a token file and a policy allowing {@code echo}, {@code sleep} and {@code cat}.
  *
- * <p>The test fails, never skips, when the browser cannot start: {@code .ci/run} installs it.
+ * <p>The test fails, never skips, when the browser cannot start: {@code bin/install-test-tools} installs it.
  * The page as it ends is kept in {@code target/console-screenshot.png}, the output test's in
  * {@code target/console-screenshot-output.png}.
  */
@@ -226,7 +226,7 @@ class ConsoleIT {
   private static WebDriver browser() throws Exception {
     for (String program : List.of(CHROMIUM, CHROMEDRIVER)) {
       assertTrue(Files.isExecutable(Path.of(program)), program + " is missing: apt-get install chromium chromium-driver"
-        + " (.ci/run does)");
+        + " (bin/install-test-tools does)");
     }
     Path profile = Files.createTempDirectory("procbus-console-chromium");
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
