@@ -26,14 +26,12 @@ public final class Chunks {
   }
 
   /**
-   * A read-only view of {@code chunk}'s bytes that shares them (no copy) and on which every write throws;
-   * {@code chunk} itself if it is one already (as a chunk the bus delivered on the service's node is).
+   * A read-only view of {@code chunk}'s bytes that shares them (no copy) and on which every write throws. The
+   * clients take one of each chunk they hand out, so that their chunks are read-only on every node (a chunk
+   * decoded from another node's message is a private, writable copy) and code behaves the same everywhere.
    */
   public static Buffer readOnlyView(Buffer chunk) {
     ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
-    if (bytes.isReadOnly() && bytes.maxCapacity() == Integer.MAX_VALUE) {
-      return chunk;
-    }
     // a composite's maximum capacity is Integer.MAX_VALUE, whatever its component's
     return BufferInternal.buffer(Unpooled.compositeBuffer(1).addComponent(true, bytes).asReadOnly());
   }

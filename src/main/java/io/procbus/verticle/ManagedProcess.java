@@ -238,6 +238,8 @@ final class ManagedProcess implements SubprocessProtocol {
   }
 
   private void publish(EventType type, Object body) {
+    // Options of its own per event, not one reused: the message keeps the headers map by reference, and a
+    // clustered bus encodes it only after looking the subscribers up, so the next event's seq could rewrite it.
     DeliveryOptions options = new DeliveryOptions()
       .addHeader(Headers.TYPE, type.wire())
       .addHeader(Headers.SEQ, Long.toString(seq++))
