@@ -303,18 +303,19 @@ public final class Bench {
     for (int r = 0; r < options.rounds(); r++) {
       for (int observers : new int[] {0, 2}) {
         String impl = observers == 0 ? BenchTable.BUS : BenchTable.OBSERVED;
-        double[] wallAndCpu = w2Observed(bytes, observers);
-        figures.add("W2obs", BenchTable.MBS, impl, bytes / wallAndCpu[0] / 1e6);
-        // the work, which the machine's load does not change as it changes the wall time
-        figures.add("W2obs", BenchTable.CPU_PER_GIB, impl, wallAndCpu[1] / gib);
+        double[] cost = w2Observed(bytes, observers);
+        figures.add("W2obs", BenchTable.MBS, impl, bytes / cost[0] / 1e6);
+        // the work: the load of a shared machine blurs the wall time, much less the CPU, and not the allocation
+        figures.add("W2obs", BenchTable.CPU_PER_GIB, impl, cost[1] / gib);
+        figures.add("W2obs", BenchTable.ALLOCATED_PER_GIB, impl, cost[2] / gib);
       }
     }
   }
 
   /**
    * Seconds from closing the child's stdin (it then runs {@code head -c bytes /dev/zero}) to the owner's end of
-   * stdout, with {@code observers} paused observers subscribed before the first byte, and the CPU seconds this
-   * JVM (service, owner and observers) used meanwhile.
+   * stdout, with {@code observers} paused observers subscribed before the first byte; then the CPU seconds and
+   * the GiB of heap this JVM (service, owner and observers) used from then to the {@code closed} event.
    */
   private double[] w2Observed(long bytes, int observers) throws Exception {
     ChildProcess child = bus.exec(List.of("sh", "-c", "read go; exec head -c " + bytes + " /dev/zero"), PIPES)
@@ -338,17 +339,24 @@ public final class Bench {
     });
     reading.get(30, TimeUnit.SECONDS);
     long cpu = processCpuNanos();
+    long allocated = allocatedBytes();
     long start = System.nanoTime();
     child.stdin().end();
     check(done.get(300, TimeUnit.SECONDS) == bytes, "W2obs: wrong byte count");
     child.closed().await(30, TimeUnit.SECONDS); // the last event: observers get it too, then unsubscribe
     cpu = processCpuNanos() - cpu;
+    allocated = allocatedBytes() - allocated;
     for (ProcessObserver o : watching) {
       check(o.bufferedBytes() <= ProcessClientOptions.DEFAULT_OBSERVER_MAX_BYTES, "W2obs: an observer held too much");
       check(o.droppedEvents() > 0, "W2obs: an observer dropped nothing: it was not paused");
       o.close().await(30, TimeUnit.SECONDS);
     }
-    return new double[] {(end[0] - start) / 1e9, cpu / 1e9};
+    return new double[] {(end[0] - start) / 1e9, cpu / 1e9, allocated / (double) (1L << 30)};
+  }
+
+  /** Bytes of heap every thread of this JVM allocated so far (HotSpot's count; the threads that ended too). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
   }
 
   private static long processCpuNanos() {
