@@ -107,8 +107,9 @@ class ProcessObserverTest {
   /**
    * Issue 10, point 6 (two paused observers halved the owner's throughput): Vert.x's {@code Buffer} codec
    * copied each chunk once per subscriber, on the service's thread. Now every subscriber on the service's node
-   * reads the very bytes the service published, and each gets a read-only view of them: a write throws, and a
-   * subscriber that grows its buffer moves only its own, so none can change what another reads.
+   * (the owner, two observers, a plain bus consumer) reads the very array the engine read the bytes into, and
+   * every write to a chunk throws, even those that would move a Vert.x buffer to storage of its own: none can
+   * change what another reads.
    */
   @Test
   @Timeout(30)
