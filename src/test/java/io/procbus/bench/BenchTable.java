@@ -76,7 +76,8 @@ public final class BenchTable {
     new Target("W2", MBS, CLUSTER, BUS, true, 0.5),
     new Target("W3", P50, CLUSTER, null, false, 300),
     new Target("W5", RSS, ENGINE, null, false, 1.0),
-    new Target("W2obs", MBS, OBSERVED, BUS, true, 0.9));
+    new Target("W2obs", MBS, OBSERVED, BUS, true, 0.9),
+    new Target("W2obs", ALLOCATED_PER_GIB, OBSERVED, BUS, false, 1.1));
 
   private BenchTable() {
   }
