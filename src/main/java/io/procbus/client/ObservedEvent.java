@@ -72,7 +72,10 @@ public final class ObservedEvent {
     return seq;
   }
 
-  /** A chunk's bytes ({@code stdout}, {@code stderr}), never empty; otherwise {@code null}. */
+  /**
+   * A chunk's bytes ({@code stdout}, {@code stderr}), never empty; otherwise {@code null}. Read-only: the owner
+   * and the other observers share them (see {@link ProcessClient}).
+   */
   public Buffer data() {
     return data;
   }

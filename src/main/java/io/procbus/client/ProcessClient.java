@@ -26,7 +26,10 @@ import io.vertx.core.Vertx;
  * (if that node is heard from again, the client kills the child rather than resume control of it).
  *
  * <p><em>Caveats:</em> a child runs on the service's machine: paths, environment and inherited descriptors
- * are the service's. {@link #liveCount()} counts this client's children only.
+ * are the service's. {@link #liveCount()} counts this client's children only. A child's output chunks
+ * ({@code stdout()}/{@code stderr()}, {@code pipeDataReceived}) are read-only: they share their bytes with the
+ * process's observers, and a write throws {@code ReadOnlyBufferException}. For bytes of your own, copy them
+ * ({@code Buffer.buffer(chunk.getBytes())}; Vert.x's {@code copy()} returns a read-only buffer as it is).
  */
 public interface ProcessClient extends ProcessEngine {
 

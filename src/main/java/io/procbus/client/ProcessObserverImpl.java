@@ -5,6 +5,7 @@ import io.procbus.api.ProcessException;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
 import io.procbus.streams.ChildContext;
+import io.procbus.streams.Chunks;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -142,7 +143,9 @@ final class ProcessObserverImpl implements ProcessObserver {
       return null;
     }
     if (type == EventType.STDOUT || type == EventType.STDERR) {
-      return body instanceof Buffer data && data.length() > 0 ? ObservedEvent.event(type, seq, data, null) : null;
+      return body instanceof Buffer data && data.length() > 0
+        ? ObservedEvent.event(type, seq, Chunks.readOnlyView(data), null) // shared bytes: see Chunks
+        : null;
     }
     return body instanceof JsonObject json ? ObservedEvent.event(type, seq, null, json) : null;
   }

@@ -15,6 +15,7 @@ import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
 import io.procbus.streams.ChildContext;
 import io.procbus.streams.ChildTransport;
+import io.procbus.streams.Chunks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -145,8 +146,8 @@ final class RemoteTransport implements ChildTransport {
     Object body = message.body();
     try {
       switch (type) {
-        case STDOUT -> readPipe(1).onChunk((Buffer) body);
-        case STDERR -> readPipe(2).onChunk((Buffer) body);
+        case STDOUT -> readPipe(1).onChunk(Chunks.readOnlyView((Buffer) body)); // shared bytes: see Chunks
+        case STDERR -> readPipe(2).onChunk(Chunks.readOnlyView((Buffer) body));
         case EOF -> {
           JsonObject eof = (JsonObject) body;
           readPipe("stderr".equals(eof.getString(EventFields.STREAM)) ? 2 : 1).onEof(error(eof));

@@ -13,6 +13,7 @@ import io.procbus.api.WritePipeTransport;
 import io.procbus.protocol.EventFields;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
+import io.procbus.streams.Chunks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -148,7 +149,9 @@ final class ManagedProcess implements SubprocessProtocol {
     if (givenUp) {
       return; // given up: read and dropped, so a child that handles TERM can still flush and exit
     }
-    emit(fd == 1 ? EventType.STDOUT : EventType.STDERR, data);
+    // published read-only: every subscriber on this node then shares it instead of getting a copy made here
+    // (see Chunks); the service owns the engine's chunk from here on and never writes it
+    emit(fd == 1 ? EventType.STDOUT : EventType.STDERR, Chunks.readOnlyView(data));
     published[fd] += data.length();
     credit[fd] -= data.length();
     if (credit[fd] <= 0) {
@@ -235,6 +238,8 @@ final class ManagedProcess implements SubprocessProtocol {
   }
 
   private void publish(EventType type, Object body) {
+    // Options of its own per event, not one reused: the message keeps the headers map by reference, and a
+    // clustered bus encodes it only after looking the subscribers up, so the next event's seq could rewrite it.
     DeliveryOptions options = new DeliveryOptions()
       .addHeader(Headers.TYPE, type.wire())
       .addHeader(Headers.SEQ, Long.toString(seq++))

@@ -5,6 +5,8 @@ import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.client.ProcessClient;
+import io.procbus.client.ProcessClientOptions;
+import io.procbus.client.ProcessObserver;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -57,12 +59,12 @@ public final class Bench {
   private final Options options;
   private final Vertx vertx;
   private final ProcessEngine engine;
-  private final ProcessEngine bus;
+  private final ProcessClient bus;
   private final Figures figures = new Figures();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
   private ClusterBench cluster;
 
-  /** The command line: {@code --quick --cluster --only=W1,W3 --rounds=N --ref=PATH --out=PATH}. */
+  /** The command line: {@code --quick --cluster --only=W1,W2obs,W3 --rounds=N --ref=PATH --out=PATH}. */
   record Options(boolean quick, boolean cluster, List<String> only, int rounds, Path ref, Path out) {
 
     static Options parse(String[] args) {
@@ -140,6 +142,9 @@ public final class Bench {
     }
     if (runs("W2")) {
       w2();
+    }
+    if (runs("W2obs")) {
+      w2Observers();
     }
     if (runs("W3")) {
       w3();
@@ -279,6 +284,84 @@ public final class Bench {
       figures.add("W2x8", m, BenchTable.ENGINE, 8 * each / seconds(() -> w2Engine(engine, 8, each)) / 1e6);
       figures.add("W2x8", m, BenchTable.BUS, 8 * each / seconds(() -> w2Engine(bus, 8, each)) / 1e6);
     }
+  }
+
+  // --- W2obs: the owner's stdout throughput while observers watch (issue 10, point 6)
+
+  /**
+   * The owner's throughput through the local bus with two paused observers (default bounds: each holds 4 MiB
+   * and drops the rest), and the same workload without observers, taking turns within each round so that the
+   * machine's load weighs on both alike.
+   */
+  private void w2Observers() throws Exception {
+    long bytes = quick ? 256L << 20 : 1024L << 20;
+    figures.describe("W2obs", "head -c " + (bytes >> 20) + "MiB /dev/zero through the local bus, the owner reading"
+      + " with and without 2 paused observers");
+    w2Observed(64L << 20, 0); // warm-up
+    w2Observed(64L << 20, 2);
+    double gib = bytes / (double) (1L << 30);
+    for (int r = 0; r < options.rounds(); r++) {
+      for (int observers : new int[] {0, 2}) {
+        String impl = observers == 0 ? BenchTable.BUS : BenchTable.OBSERVED;
+        double[] cost = w2Observed(bytes, observers);
+        figures.add("W2obs", BenchTable.MBS, impl, bytes / cost[0] / 1e6);
+        // the work: the load of a shared machine blurs the wall time, much less the CPU, and not the allocation
+        figures.add("W2obs", BenchTable.CPU_PER_GIB, impl, cost[1] / gib);
+        figures.add("W2obs", BenchTable.ALLOCATED_PER_GIB, impl, cost[2] / gib);
+      }
+    }
+  }
+
+  /**
+   * Seconds from closing the child's stdin (it then runs {@code head -c bytes /dev/zero}) to the owner's end of
+   * stdout, with {@code observers} paused observers subscribed before the first byte; then the CPU seconds and
+   * the GiB of heap this JVM (service, owner and observers) used from then to the {@code closed} event.
+   */
+  private double[] w2Observed(long bytes, int observers) throws Exception {
+    ChildProcess child = bus.exec(List.of("sh", "-c", "read go; exec head -c " + bytes + " /dev/zero"), PIPES)
+      .await(30, TimeUnit.SECONDS);
+    String address = bus.service().list().await(30, TimeUnit.SECONDS).stream()
+      .filter(i -> i.getPid() == child.pid()).findFirst().orElseThrow().getEventAddress();
+    List<ProcessObserver> watching = new ArrayList<>();
+    for (int i = 0; i < observers; i++) {
+      watching.add(bus.observe(address).await(30, TimeUnit.SECONDS).pause().handler(e -> { }));
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    long[] end = {0};
+    CompletableFuture<Void> reading = new CompletableFuture<>();
+    child.context().runOnContext(v -> {
+      long[] count = {0};
+      child.stdout().handler(b -> count[0] += b.length()).endHandler(e -> {
+        end[0] = System.nanoTime();
+        done.complete(count[0]);
+      });
+      reading.complete(null);
+    });
+    reading.get(30, TimeUnit.SECONDS);
+    long cpu = processCpuNanos();
+    long allocated = allocatedBytes();
+    long start = System.nanoTime();
+    child.stdin().end();
+    check(done.get(300, TimeUnit.SECONDS) == bytes, "W2obs: wrong byte count");
+    child.closed().await(30, TimeUnit.SECONDS); // the last event: observers get it too, then unsubscribe
+    cpu = processCpuNanos() - cpu;
+    allocated = allocatedBytes() - allocated;
+    for (ProcessObserver o : watching) {
+      check(o.bufferedBytes() <= ProcessClientOptions.DEFAULT_OBSERVER_MAX_BYTES, "W2obs: an observer held too much");
+      check(o.droppedEvents() > 0, "W2obs: an observer dropped nothing: it was not paused");
+      o.close().await(30, TimeUnit.SECONDS);
+    }
+    return new double[] {(end[0] - start) / 1e9, cpu / 1e9, allocated / (double) (1L << 30)};
+  }
+
+  /** Bytes of heap every thread of this JVM allocated so far (HotSpot's count; the threads that ended too). */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
+  }
+
+  private static long processCpuNanos() {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    return os.getProcessCpuTime();
   }
 
   private void w2Engine(ProcessEngine engine, int children, long bytes) throws Exception {

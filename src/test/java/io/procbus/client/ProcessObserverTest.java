@@ -5,8 +5,12 @@ import static io.procbus.testing.Await.processFailure;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.procbus.api.ChildProcess;
 import io.procbus.api.CommunicateResult;
 import io.procbus.api.ErrorCode;
@@ -27,10 +31,14 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -94,6 +102,92 @@ class ProcessObserverTest {
     assertEquals(0, observer.droppedEvents());
     assertEquals(0, observer.bufferedEvents());
     seen.assertClean();
+  }
+
+  /**
+   * Issue 10, point 6 (two paused observers halved the owner's throughput): Vert.x's {@code Buffer} codec
+   * copied each chunk once per subscriber, on the service's thread. Now every subscriber on the service's node
+   * (the owner, two observers, a plain bus consumer) reads the very array the engine read the bytes into, and
+   * every write to a chunk throws, even those that would move a Vert.x buffer to storage of its own: none can
+   * change what another reads.
+   */
+  @Test
+  @Timeout(30)
+  void issue10OwnerAndObserversShareEachChunkReadOnlyInsteadOfACopyEach() throws Exception {
+    ChildProcess child = await(owner.exec(List.of("sh", "-c", "read go; exec head -c " + MIB + " /dev/urandom"),
+      stdinStdoutPipes()));
+    String address = info(child).getEventAddress();
+    Context ctx = vertx.getOrCreateContext();
+    Recorder first = new Recorder(ctx).attach(observeOn(ctx, owner, address));
+    Recorder second = new Recorder(ctx).attach(observeOn(ctx, owner, address));
+    List<Buffer> ownerChunks = Collections.synchronizedList(new ArrayList<>());
+    Promise<Buffer> rawChunk = Promise.promise();
+    MessageConsumer<Object> raw = vertx.eventBus().consumer(address, m -> {
+      if (EventType.STDOUT.wire().equals(m.headers().get(Headers.TYPE))) {
+        rawChunk.tryComplete((Buffer) m.body());
+      }
+    });
+    await(raw.completion());
+    Promise<Void> ownerEnd = Promise.promise();
+    child.stdout().endHandler(v -> ownerEnd.complete()).handler(ownerChunks::add);
+
+    await(child.stdin().end()); // the child starts writing
+    await(ownerEnd.future());
+    await(first.ended.future());
+    await(second.ended.future());
+    await(raw.unregister());
+
+    Buffer ownerBytes = Buffer.buffer();
+    Set<byte[]> ownerStorage = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Buffer chunk : List.copyOf(ownerChunks)) {
+      ownerBytes.appendBuffer(chunk);
+      ownerStorage.add(storage(chunk));
+    }
+    assertEquals(MIB, ownerBytes.length());
+    assertEquals(ownerBytes, first.stdout());
+    assertEquals(ownerBytes, second.stdout());
+    List<Buffer> firstChunks = chunks(first);
+    List<Buffer> secondChunks = chunks(second);
+    for (Buffer chunk : firstChunks) {
+      assertTrue(ownerStorage.contains(storage(chunk)), "an observer got a copy of the owner's chunk");
+    }
+    for (Buffer chunk : secondChunks) {
+      assertTrue(ownerStorage.contains(storage(chunk)), "an observer got a copy of the owner's chunk");
+    }
+
+    // the body as the bus delivers it to any subscriber on the service's node: shared, and every write throws
+    Buffer shared = await(rawChunk.future());
+    assertTrue(ownerStorage.contains(storage(shared)), "a plain subscriber got a copy of the owner's chunk");
+    int length = shared.length();
+    Buffer original = shared.getBuffer(0, length);
+    List<Runnable> writes = List.of(() -> shared.setByte(0, (byte) 1), () -> shared.setByte(length, (byte) 1),
+      () -> shared.appendByte((byte) 1), () -> shared.appendString("more"), () -> shared.appendBuffer(original),
+      () -> firstChunks.get(0).setByte(0, (byte) 1), () -> firstChunks.get(0).appendString("more"),
+      () -> ownerChunks.get(0).setByte(0, (byte) 1), () -> ownerChunks.get(0).appendString("more"));
+    for (Runnable write : writes) {
+      assertThrows(ReadOnlyBufferException.class, write::run);
+    }
+    assertEquals(original, shared);
+    assertEquals(ownerBytes, first.stdout());
+    assertEquals(ownerBytes, second.stdout());
+    assertEquals(ownerBytes.getBuffer(0, ownerChunks.get(0).length()), ownerChunks.get(0));
+    first.assertClean();
+    second.assertClean();
+  }
+
+  /** The chunks an observer delivered. */
+  private static List<Buffer> chunks(Recorder seen) {
+    return seen.items().stream().filter(i -> i.type() == EventType.STDOUT).map(ObservedEvent::data).toList();
+  }
+
+  /** The array that holds a chunk's bytes, under however many views of it. */
+  private static byte[] storage(Buffer chunk) {
+    ByteBuf b = ((BufferInternal) chunk).getByteBuf();
+    while (!b.hasArray()) {
+      b = b instanceof CompositeByteBuf c && c.numComponents() == 1 ? c.component(0) : b.unwrap();
+      assertNotNull(b, "a chunk without an array under it");
+    }
+    return b.array();
   }
 
   /**
