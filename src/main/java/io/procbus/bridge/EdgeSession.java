@@ -42,6 +42,8 @@ final class EdgeSession {
   /** Requests sent to the service and not yet answered. */
   int inFlight;
   boolean closed;
+  /** Set once the bridge refused a frame and is closing the connection: later frames are ignored. */
+  boolean closing;
 
   /**
    * A connection writing to {@code out}; {@code close} closes it once what is queued is written, {@code abort}

@@ -431,9 +431,10 @@ class BadInputTest {
       outcome("sockjs unknown address", "450 DENIED");
       CompletableFuture<WebSocket> big = w.ws.sendText("\"" + "y".repeat(BridgeVerticle.MAX_FRAME_BYTES + 10) + "\"",
         true);
+      assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code((JsonObject) w.next()));
       assertEquals("closed", w.next());
       big.handle((ok, err) -> null);
-      outcome("sockjs message above 4 MiB", "closed");
+      outcome("sockjs message above 4 MiB", "431 PAYLOAD_TOO_LARGE, closed");
     }
     try (Ws w = Ws.open()) {
       w.send("{\"type\":\"send\",\"address\":\"" + SERVICE + "\",\"replyAddress\":\"r\",\"headers\":"
