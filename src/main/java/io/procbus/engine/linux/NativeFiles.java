@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  * {@code java.nio.file} encodes names in {@code sun.jnu.encoding}, which is ASCII under {@code LC_ALL=C}: there
  * {@code Path.of} of a non-ASCII name throws {@code InvalidPathException}, so the engine and the policy check
  * programs, working directories and redirection files here instead (issue 10).
+ *
+ * <p>A path with a NUL character names no file here (C would cut it at the NUL): it does not resolve, exist or
+ * open ({@code EINVAL}).
  */
 public final class NativeFiles {
 
@@ -27,6 +30,9 @@ public final class NativeFiles {
 
   /** {@code path} with every symbolic link, {@code .} and {@code ..} resolved ({@code realpath(3)}), or null. */
   public static String realPath(String path) {
+    if (path.indexOf('\0') >= 0) {
+      return null;
+    }
     Pointer p = LibC.C.realpath(path, null);
     if (p == null) {
       return null;
@@ -40,6 +46,9 @@ public final class NativeFiles {
 
   /** 0 if the process may access {@code path} with {@code mode} ({@code access(2)}), else the errno. */
   static int accessErrno(String path, int mode) {
+    if (path.indexOf('\0') >= 0) {
+      return Errno.EINVAL;
+    }
     try {
       LibC.C.access(path, mode);
       return 0;
@@ -50,6 +59,9 @@ public final class NativeFiles {
 
   /** 0 if {@code path} is a directory this process can look up ({@code chdir} would find it), else the errno. */
   static int directoryErrno(String path) {
+    if (path.indexOf('\0') >= 0) {
+      return Errno.EINVAL;
+    }
     try {
       Spawner.closeQuietly(LibC.C.open(path, LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC));
     } catch (LastErrorException e) {
