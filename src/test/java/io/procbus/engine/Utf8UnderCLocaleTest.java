@@ -133,7 +133,7 @@ class Utf8UnderCLocaleTest {
             .put("roles", new JsonArray().add("user"))
             .put("programs", new JsonArray().add(new JsonObject().put("path", "/bin/true")))
             .put("cwdRoots", new JsonArray().add(base)))));
-        CommandPolicy.Admission admitted = policy.admit(new Principal("alice", List.of("user")),
+        CommandPolicy.Decision admitted = policy.admit(new Principal("alice", List.of("user")),
           new SpawnRequest().setCommand(List.of("/bin/true")).setOptions(new ProcessOptions().setCwd(dir)), 0);
         System.out.println("policy-cwd " + HexFormat.of().formatHex(admitted.request().getOptions().getCwd()
           .getBytes(StandardCharsets.UTF_8)));
