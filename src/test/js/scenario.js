@@ -76,12 +76,63 @@ async function otherPrincipal(t, headers, id, serviceAddress) {
   });
 }
 
+// Issue 10: stdin in 64 KiB and 1 MiB messages through cat comes back exact; a frame of exactly `bound` bytes is
+// accepted; one of bound + 1 gets PAYLOAD_TOO_LARGE (431), then the connection closes.
+async function big(t, headers, bound) {
+  const crypto = require('crypto');
+  const info = await t.send(SERVICE, { request: { command: ['cat'] } }, { action: 'spawn', ...headers });
+  const got = crypto.createHash('sha256');
+  let received = 0;
+  let exited;
+  const exit = new Promise((resolve) => { exited = resolve; });
+  t.register(info.eventAddress, (err, msg) => {
+    if (err) { console.log('event-error ' + code(err)); return; }
+    if (msg.headers.type === 'stdout') {
+      const bytes = Buffer.from(msg.body.data, 'base64url');
+      got.update(bytes);
+      received += bytes.length;
+    } else if (msg.headers.type === 'exit') {
+      exited(msg.body);
+    }
+  });
+  const pieces = [...Array(16).fill(64 * 1024), 1024 * 1024];
+  const total = pieces.reduce((a, b) => a + b, 0);
+  t.fire(info.controlAddress, { id: info.id, stdout: total, stderr: 0 }, headers);
+  const sent = crypto.createHash('sha256');
+  for (const n of pieces) {
+    const data = crypto.randomBytes(n);
+    sent.update(data);
+    await t.send(info.serviceAddress, { id: info.id, data: data.toString('base64url') },
+      { action: 'writeStdin', ...headers });
+  }
+  await t.send(info.serviceAddress, { id: info.id }, { action: 'closeStdin', ...headers });
+  const status = await exit;
+  const same = got.digest('hex') === sent.digest('hex');
+  console.log('cat returned ' + received + ' of ' + total + ' bytes, digest ' + (same ? 'equal' : 'different')
+    + ', exit code ' + status.code);
+  // a grant (never answered) padded to an exact frame size: the JSON the client sends, as both clients build it
+  const padded = (size) => {
+    const body = { id: info.id, stdout: 0, pad: '' };
+    const bytes = Buffer.byteLength(JSON.stringify({ type: 'send', address: info.controlAddress, headers, body }));
+    body.pad = 'x'.repeat(size - bytes);
+    return body;
+  };
+  t.fire(info.controlAddress, padded(bound), headers);
+  const listed = await t.send(SERVICE, {}, { action: 'list', ...headers });
+  console.log('frame of ' + bound + ' bytes accepted, list answered: ' + Array.isArray(listed));
+  t.onUnrouted((e) => console.log('frame of ' + (bound + 1) + ' bytes refused ' + code(e) + ' ' + e.message));
+  t.fire(info.controlAddress, padded(bound + 1), headers);
+  await t.closed;
+  console.log('connection closed');
+}
+
 async function main(t, args) {
   const [scenario, token, id, serviceAddress] = args;
   const headers = token ? { authorization: 'Bearer ' + token } : {};
   try {
     if (scenario === 'happy') await happy(t, headers);
     else if (scenario === 'noauth') await refusedWithoutToken(t);
+    else if (scenario === 'big') await big(t, headers, Number(id));
     else if (scenario === 'other') await otherPrincipal(t, headers, id, serviceAddress);
     else throw new Error('unknown scenario ' + scenario);
     console.log('done');

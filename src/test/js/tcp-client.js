@@ -10,6 +10,9 @@ const replies = new Map();
 const handlers = new Map();
 let nextReply = 0;
 let buf = Buffer.alloc(0);
+let unrouted = null;
+let closedResolve;
+const closed = new Promise((resolve) => { closedResolve = resolve; });
 
 function write(frame) {
   const json = Buffer.from(JSON.stringify(frame), 'utf8');
@@ -31,6 +34,10 @@ function dispatch(msg) {
     if (msg.type === 'err') h(msg); else h(null, msg);
     return;
   }
+  if (unrouted && msg.type === 'err') {
+    unrouted(msg);
+    return;
+  }
   console.log('unrouted ' + msg.type + ' ' + (msg.failureCode !== undefined ? msg.failureCode : ''));
   for (const [, pending] of replies) pending.reject(msg);
   replies.clear();
@@ -47,6 +54,7 @@ socket.on('data', (chunk) => {
   }
 });
 socket.on('close', () => {
+  closedResolve();
   for (const [, pending] of replies) pending.reject({ failureCode: 'closed', message: 'connection closed' });
   replies.clear();
 });
@@ -64,5 +72,7 @@ const transport = {
     write({ type: 'register', address, headers: {} });
   },
   close: () => socket.end(),
+  onUnrouted: (handler) => { unrouted = handler; },
+  closed,
 };
 socket.on('connect', () => main(transport, args));

@@ -51,8 +51,19 @@ public class BridgeVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(BridgeVerticle.class.getName());
 
-  /** The largest frame accepted (TCP frame, SockJS message, xhr body): 4 MiB. */
+  /**
+   * The largest frame accepted, in bytes of UTF-8 JSON: 4 MiB, a TCP frame's length or a SockJS message (the
+   * JSON the client passed to SockJS's {@code send}). A larger one gets {@code PAYLOAD_TOO_LARGE}, then the close.
+   */
   public static final int MAX_FRAME_BYTES = 4 << 20;
+  /**
+   * What the WebSocket and xhr transports under the SockJS bridge accept (one frame, one message, one xhr body):
+   * twice {@link #MAX_FRAME_BYTES} plus 64 KiB, because SockJS sends each message inside a JSON string, escaping
+   * its quotes. Every message up to the bound fits, and one just above it reaches the bridge, which answers it;
+   * Vert.x's default, 64 KiB per WebSocket frame, closed the connection (1006) under the official client, which
+   * sends each message as one frame (issue 10).
+   */
+  static final int SOCKJS_TRANSPORT_BYTES = 2 * MAX_FRAME_BYTES + (64 << 10);
   /** Bytes queued for a client before it counts as not reading and is disconnected: 8 MiB. */
   public static final int MAX_WRITE_QUEUE_BYTES = 8 << 20;
   /** Time a connection has to authenticate before it is closed. */
@@ -100,11 +111,12 @@ public class BridgeVerticle extends VerticleBase {
       Router router = Router.router(vertx);
       String path = Addresses.SOCKJS_PATH + "/*";
       // the xhr transports POST frames: without a BodyHandler they fail with 500
-      router.post(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
+      router.post(path).handler(BodyHandler.create().setBodyLimit(SOCKJS_TRANSPORT_BYTES));
       router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
         .socketHandler(this::sockJsConnection));
       Console.mount(router, options.getPrefix());
-      http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
+      http = vertx.createHttpServer(new HttpServerOptions()
+          .setMaxWebSocketFrameSize(SOCKJS_TRANSPORT_BYTES).setMaxWebSocketMessageSize(SOCKJS_TRANSPORT_BYTES))
         .requestHandler(router);
       started.add(http.listen(w.getPort(), w.getHost()).onSuccess(s -> {
         sockJsPort = s.actualPort();
@@ -151,11 +163,8 @@ public class BridgeVerticle extends VerticleBase {
     EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, socket::close,
       () -> ((NetSocketInternal) socket).channelHandlerContext().close(),
       "tcp bridge connection from " + socket.remoteAddress());
-    TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value), length -> {
-      session.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, "a frame of " + length
-        + " bytes is above " + MAX_FRAME_BYTES + " (or the stream is not framed): closing"));
-      socket.close();
-    });
+    TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value),
+      length -> tooLarge(session, "a frame of " + length + " bytes (or the stream is not framed)"));
     socket.handler(parser);
     socket.closeHandler(v -> {
       parser.stop();
@@ -172,6 +181,13 @@ public class BridgeVerticle extends VerticleBase {
     EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close,
       () -> abort(socket), "sockjs bridge connection from " + socket.remoteAddress());
     socket.handler(data -> {
+      if (session.closing) {
+        return;
+      }
+      if (data.length() > MAX_FRAME_BYTES) {
+        tooLarge(session, "a message of " + data.length() + " bytes");
+        return;
+      }
       Object value;
       try {
         value = Json.decodeValue(data);
@@ -197,6 +213,14 @@ public class BridgeVerticle extends VerticleBase {
     } else {
       socket.close();
     }
+  }
+
+  /** Answers a frame above {@link #MAX_FRAME_BYTES} with {@code PAYLOAD_TOO_LARGE}, then closes the connection. */
+  private static void tooLarge(EdgeSession session, String what) {
+    session.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, what + " is above " + MAX_FRAME_BYTES
+      + ": closing"));
+    session.closing = true;
+    session.closeConnection();
   }
 
   private void authDeadline(EdgeSession session) {

@@ -10,6 +10,7 @@ import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.procbus.protocol.Headers;
+import io.vertx.core.AsyncResult;
 import io.procbus.verticle.RequestValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,6 +56,8 @@ final class Edge {
   private static final Set<String> ACTIONS = Set.of("spawn", "run", "writeStdin", "closeStdin", "closePipe",
     "closeProcess", "signal", "info", "list", "renewLease", "release");
   private static final String BEARER = "Bearer ";
+  /** A held frame that did not parse (the queue takes no null). */
+  private static final Object NOT_JSON = new Object();
 
   private final Vertx vertx;
   private final ServiceMonitor monitor;
@@ -96,6 +99,10 @@ final class Edge {
   /** Handles one decoded frame ({@code null} or a non-object: a malformed frame). */
   void frame(EdgeSession s, Object decoded) {
     if (s.closed) {
+      return;
+    }
+    if (s.holding) {
+      s.held.add(decoded == null ? NOT_JSON : decoded);
       return;
     }
     if (!(decoded instanceof JsonObject f)) {
@@ -152,7 +159,12 @@ final class Edge {
     if (auth == null) {
       return true;
     }
-    Principal p = auth.startsWith(BEARER) ? tokens.authenticate(auth.substring(BEARER.length())) : null;
+    if (!auth.startsWith(BEARER)) {
+      refuseAndClose(s, "the " + Headers.AUTHORIZATION + " header is \"" + BEARER + "<token>\": the \"" + BEARER
+        + "\" prefix is missing");
+      return false;
+    }
+    Principal p = tokens.authenticate(auth.substring(BEARER.length()));
     if (p == null) {
       refuseAndClose(s, "the token is not valid");
       return false;
@@ -398,19 +410,34 @@ final class Edge {
       return;
     }
     String id = m.group(1);
+    // frames are handled in order: the ones after a register wait for it (its owner lookup may ask the
+    // service), so that a grant sent right after it cannot publish events before the registration is in place
+    s.holding = true;
+    s.reading(false);
     ownerOf(addresses.service(), id, false).onComplete(ar -> {
-      if (s.closed) {
-        return;
-      }
-      if (ar.failed()) {
-        s.write(BridgeFrames.failure(address, address, ar.cause()));
-      } else if (!visible(s, ar.result().getString("owner"))) {
-        s.write(BridgeFrames.error(address, ErrorCode.NOT_OWNER, "process " + id + " is not owned by "
-          + s.principal.name()));
-      } else if (s.registrations.add(address)) {
-        join(s, address);
+      registered(s, address, id, ar);
+      s.holding = false;
+      s.reading(true);
+      while (!s.holding && !s.held.isEmpty() && !s.closed) {
+        Object next = s.held.poll();
+        frame(s, next == NOT_JSON ? null : next);
       }
     });
+  }
+
+  /** Completes a registration once the process's owner is known. Registrations are never acknowledged. */
+  private void registered(EdgeSession s, String address, String id, AsyncResult<JsonObject> ar) {
+    if (s.closed) {
+      return;
+    }
+    if (ar.failed()) {
+      s.write(BridgeFrames.failure(address, address, ar.cause()));
+    } else if (!visible(s, ar.result().getString("owner"))) {
+      s.write(BridgeFrames.error(address, ErrorCode.NOT_OWNER, "process " + id + " is not owned by "
+        + s.principal.name()));
+    } else if (s.registrations.add(address)) {
+      join(s, address);
+    }
   }
 
   private void unregister(EdgeSession s, String address) {

@@ -3,7 +3,10 @@ package io.procbus.bridge;
 import io.procbus.auth.Principal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -42,6 +45,12 @@ final class EdgeSession {
   /** Requests sent to the service and not yet answered. */
   int inFlight;
   boolean closed;
+  /** Set once the bridge refused a frame and is closing the connection: later frames are ignored. */
+  boolean closing;
+  /** Frames that arrived while a {@code register} was looking its process up: handled, in order, after it. */
+  final Deque<Object> held = new ArrayDeque<>();
+  /** Whether a {@code register} is looking its process up (the transport is paused meanwhile). */
+  boolean holding;
 
   /**
    * A connection writing to {@code out}; {@code close} closes it once what is queued is written, {@code abort}
@@ -79,6 +88,20 @@ final class EdgeSession {
   void pong() {
     if (transport.pongs) {
       write(new JsonObject().put("type", "pong"));
+    }
+  }
+
+  /**
+   * Pauses ({@code true}) or resumes reading the connection, so that frames held behind a {@code register} stay
+   * few: both transports' sockets ({@code NetSocket}, {@code SockJSSocket}) are read streams too.
+   */
+  void reading(boolean on) {
+    if (out instanceof ReadStream<?> in) {
+      if (on) {
+        in.resume();
+      } else {
+        in.pause();
+      }
     }
   }
 

@@ -6,10 +6,8 @@ import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.engine.linux.Errno;
+import io.procbus.engine.linux.NativeFiles;
 import io.procbus.engine.linux.SpawnPlan;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +68,8 @@ final class CommandLine {
   }
 
   private static Map<String, String> environment(ProcessOptions options) {
-    Map<String, String> env = options.isInheritEnv() ? new LinkedHashMap<>(System.getenv()) : new LinkedHashMap<>();
+    Map<String, String> env = options.isInheritEnv() ? new LinkedHashMap<>(ServiceEnvironment.get())
+      : new LinkedHashMap<>();
     options.getEnv().forEach((name, value) -> {
       checkText(name, "environment name");
       checkText(value, "environment value of " + name);
@@ -105,37 +104,38 @@ final class CommandLine {
     };
   }
 
-  /** {@code program} itself if it has a {@code /}, else the first executable file of that name on {@code path}. */
+  /**
+   * {@code program} itself if it has a {@code /}, else the first executable file of that name on {@code path}.
+   * Checked on the UTF-8 bytes of the names ({@link NativeFiles}), as the spawn will pass them.
+   */
   static String resolve(String program, String path) {
     if (program.indexOf('/') >= 0) {
       return program;
     }
     boolean sawDenied = false;
     for (String dir : path.split(":", -1)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-      if (Files.isRegularFile(candidate)) {
-        if (Files.isExecutable(candidate)) {
-          return candidate.toString();
-        }
-        sawDenied = true;
+      String candidate = (dir.isEmpty() ? "." : dir) + "/" + program;
+      if (NativeFiles.isExecutableFile(candidate)) {
+        return candidate;
       }
+      sawDenied |= NativeFiles.isFile(candidate);
     }
     int errno = sawDenied ? Errno.EACCES : Errno.ENOENT;
-    throw new ProcessException(ErrorCode.SPAWN_FAILED, program + ": " + Errno.describe(errno) + " on PATH " + path,
-      errno);
+    throw new ProcessException(ErrorCode.SPAWN_FAILED, "program " + program + ": " + Errno.describe(errno)
+      + " on PATH " + path, errno);
   }
 
   /**
    * Refuses what execve would refuse with E2BIG, before anything is marshalled for the spawn (a quarter of a
    * million arguments would otherwise hold the event loop for seconds): one string over
-   * {@value #MAX_ARG_STRLEN} bytes, or argv and the environment together over {@value #ARG_MAX} bytes.
+   * {@value #MAX_ARG_STRLEN} bytes, or argv and the environment together over {@value #ARG_MAX} bytes. The
+   * bytes counted are the UTF-8 ones the spawn passes (a char is 1 to 3 of them), whatever the JVM's locale.
    */
   private static void checkSize(List<String> argv, List<String> envp) {
     long total = 0;
     for (List<String> strings : List.of(argv, envp)) {
       for (String s : strings) {
-        // a char is at most 3 UTF-8 bytes: measure exactly only what might be too long
-        int bytes = s.length() * 3L < MAX_ARG_STRLEN ? s.length() : s.getBytes(StandardCharsets.UTF_8).length;
+        long bytes = NativeFiles.utf8Length(s);
         if (bytes >= MAX_ARG_STRLEN) {
           throw tooBig("an argument or environment entry of " + bytes + " bytes exceeds " + MAX_ARG_STRLEN);
         }

@@ -8,6 +8,7 @@ import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.auth.Principal;
 import io.procbus.config.ConfigReader;
+import io.procbus.engine.linux.NativeFiles;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import java.io.IOException;
@@ -279,17 +280,28 @@ public final class CommandPolicy {
       return null;
     }
     if (program.contains("/")) {
-      Path p = Path.of(program);
-      return p.isAbsolute() && p.normalize().equals(p) && Files.isExecutable(p) && !Files.isDirectory(p)
-        ? program : null;
+      return normalAbsolute(program) && NativeFiles.isExecutableFile(program) ? program : null;
     }
     for (String dir : searchPath) {
-      Path p = Path.of(dir, program);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
-        return p.toString();
+      String p = dir.endsWith("/") ? dir + program : dir + "/" + program;
+      if (NativeFiles.isExecutableFile(p)) {
+        return p;
       }
     }
     return null;
+  }
+
+  /** Whether {@code path} is absolute and normalized: no empty, {@code .} or {@code ..} segment. */
+  private static boolean normalAbsolute(String path) {
+    if (!path.startsWith("/")) {
+      return false;
+    }
+    for (String segment : path.substring(1).split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return path.equals("/");
+      }
+    }
+    return true;
   }
 
   private PolicyFile.Program allowedProgram(PolicyFile.Rule rule, String resolved) {
@@ -322,16 +334,16 @@ public final class CommandPolicy {
     if (asked == null) {
       return roots.isEmpty() ? null : realPath(roots.get(0));
     }
-    Path real;
-    try {
-      real = Path.of(asked).toRealPath();
-    } catch (IOException | RuntimeException e) {
-      throw denied("cwd", rule, "working directory '" + printable(asked) + "' does not resolve: " + e.getMessage());
+    // resolved on its UTF-8 bytes (NativeFiles), as the spawn passes it: java.nio.file cannot name a non-ASCII
+    // directory under LC_ALL=C (issue 10)
+    String real = NativeFiles.realPath(asked);
+    if (real == null) {
+      throw denied("cwd", rule, "working directory '" + printable(asked) + "' does not resolve");
     }
     for (String root : roots) {
-      Path r = Path.of(realPath(root));
-      if (real.startsWith(r)) {
-        return real.toString();
+      String r = realPath(root);
+      if (real.equals(r) || real.startsWith(r.endsWith("/") ? r : r + "/")) {
+        return real;
       }
     }
     throw denied("cwd", rule, "working directory " + real + " is outside the allowed roots " + roots);
@@ -346,20 +358,23 @@ public final class CommandPolicy {
     }
   }
 
+  /** The UTF-8 bytes of the argv, shell line and environment (with a NUL each), as the spawn passes them. */
   private static long commandBytes(SpawnRequest request) {
-    long n = request.getShell() == null ? 0 : request.getShell().length();
+    long n = request.getShell() == null ? 0 : NativeFiles.utf8Length(request.getShell());
     if (request.getCommand() != null) {
       for (String a : request.getCommand()) {
-        n += (a == null ? 0 : a.length()) + 1;
+        n += (a == null ? 0 : NativeFiles.utf8Length(a)) + 1;
       }
     }
     if (request.getOptions() != null && request.getOptions().getEnv() != null) {
       for (Map.Entry<String, String> e : request.getOptions().getEnv().entrySet()) {
-        n += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length()) + 2;
+        n += NativeFiles.utf8Length(e.getKey()) + (e.getValue() == null ? 0 : NativeFiles.utf8Length(e.getValue()))
+          + 2;
       }
     }
     return n;
   }
+
 
   private static void rlimit(List<String> argv, String flag, Long value) {
     if (value != null) {
@@ -377,11 +392,8 @@ public final class CommandPolicy {
   }
 
   private static String realPath(String path) {
-    try {
-      return Path.of(path).toRealPath().toString();
-    } catch (IOException | RuntimeException e) {
-      return path;
-    }
+    String real = NativeFiles.realPath(path);
+    return real == null ? path : real;
   }
 
   private static String firstExisting(List<String> candidates, String what) {

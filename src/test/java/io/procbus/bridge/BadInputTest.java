@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -184,6 +185,22 @@ class BadInputTest {
     closesWith("tcp second principal on one connection", EdgeFixture.ALICE, framed(new JsonObject()
       .put("type", "ping").put("headers", new JsonObject().put("authorization", "Bearer " + EdgeFixture.BOB))),
       ErrorCode.UNAUTHENTICATED);
+  }
+
+  /** Issue 10: a token without its {@code Bearer } prefix gets an error that says so (still 401). */
+  @Test
+  @Timeout(60)
+  void aTokenWithoutTheBearerPrefixIsRefusedWithAMessageSayingSo() throws Exception {
+    try (TcpBridgeClient t = new TcpBridgeClient(edge.bridge.tcpPort())) {
+      t.frame(new JsonObject().put("type", "ping").put("headers", new JsonObject()
+        .put("authorization", EdgeFixture.ALICE)));
+      JsonObject err = t.read();
+      assertEquals(ErrorCode.UNAUTHENTICATED.code(), code(err));
+      assertEquals("UNAUTHENTICATED: the authorization header is \"Bearer <token>\": the \"Bearer \" prefix is"
+        + " missing", err.getString("message"));
+      assertTrue(t.closedByServer());
+      outcome("tcp token without \"Bearer \"", "401 UNAUTHENTICATED saying the prefix is missing, closed");
+    }
   }
 
   /** Writes {@code bytes} on a new connection (authenticated with {@code token} unless null): error, then closed. */
@@ -363,14 +380,23 @@ class BadInputTest {
       return l;
     }
 
+    /** The kind of each message received, {@code text} or {@code binary}. */
+    final List<String> kinds = new CopyOnWriteArrayList<>();
+
     @Override
     public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+      if (last) {
+        kinds.add("text");
+      }
       return piece(w, data, last);
     }
 
     @Override
     public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
       // Vert.x sends SockJS frames as binary WebSocket messages
+      if (last) {
+        kinds.add("binary");
+      }
       return piece(w, StandardCharsets.UTF_8.decode(data), last);
     }
 
@@ -431,9 +457,10 @@ class BadInputTest {
       outcome("sockjs unknown address", "450 DENIED");
       CompletableFuture<WebSocket> big = w.ws.sendText("\"" + "y".repeat(BridgeVerticle.MAX_FRAME_BYTES + 10) + "\"",
         true);
+      assertEquals(ErrorCode.PAYLOAD_TOO_LARGE.code(), code((JsonObject) w.next()));
       assertEquals("closed", w.next());
       big.handle((ok, err) -> null);
-      outcome("sockjs message above 4 MiB", "closed");
+      outcome("sockjs message above 4 MiB", "431 PAYLOAD_TOO_LARGE, closed");
     }
     try (Ws w = Ws.open()) {
       w.send("{\"type\":\"send\",\"address\":\"" + SERVICE + "\",\"replyAddress\":\"r\",\"headers\":"
@@ -441,6 +468,21 @@ class BadInputTest {
       assertEquals(ErrorCode.UNAUTHENTICATED.code(), code((JsonObject) w.next()));
       assertEquals("closed", w.next());
       outcome("sockjs command without a token", "401 UNAUTHENTICATED, closed");
+    }
+  }
+
+  /** docs/protocol.md: the raw SockJS WebSocket ({@code /eventbus/websocket}) sends binary frames, never text. */
+  @Test
+  @Timeout(60)
+  void theRawSockJsWebSocketSendsBinaryFrames() throws Exception {
+    String auth = new JsonObject().put("authorization", "Bearer " + EdgeFixture.ALICE).encode();
+    try (Ws w = Ws.open()) {
+      w.send("{\"type\":\"send\",\"address\":\"" + SERVICE + "\",\"replyAddress\":\"l1\",\"headers\":"
+        + auth.replace("}", ",\"action\":\"list\"}") + ",\"body\":{}}");
+      JsonObject reply = (JsonObject) w.next();
+      assertEquals("rec", reply.getString("type"), String.valueOf(reply));
+      assertEquals(List.of("binary"), w.kinds);
+      outcome("sockjs raw websocket frame kind", "binary");
     }
   }
 
@@ -506,7 +548,7 @@ class BadInputTest {
     Await.until(edge.vertx, "descriptors back near " + fdsBefore, 20, 20_000, () -> fds() <= fdsBefore + 16);
     System.out.println("bad-input cases: " + outcomes.size());
     outcomes.forEach((k, v) -> System.out.println("  " + k + " -> " + v));
-    assertEquals(43, outcomes.size(), "cases tried: " + outcomes.keySet());
+    assertEquals(45, outcomes.size(), "cases tried: " + outcomes.keySet());
   }
 
   private static int fds() throws IOException {

@@ -73,6 +73,41 @@ class BridgeClientsTest {
     assertEquals(List.of("refused 401", "done"), out);
   }
 
+  private static final int BOUND = BridgeVerticle.MAX_FRAME_BYTES;
+  private static final List<String> BIG = List.of("cat returned 2097152 of 2097152 bytes, digest equal, exit code 0",
+    "frame of " + BOUND + " bytes accepted, list answered: true",
+    "frame of " + (BOUND + 1) + " bytes refused 431 PAYLOAD_TOO_LARGE: a message of " + (BOUND + 1)
+      + " bytes is above " + BOUND + ": closing", "connection closed", "done");
+
+  /**
+   * Issue 10, point 3: the official client sends each message as one WebSocket frame, and the HTTP server kept
+   * Vert.x's 64 KiB frame limit, so stdin in 64 KiB or 1 MiB messages closed the connection (1006) although
+   * the documented bound is 4 MiB.
+   */
+  @Test
+  @Timeout(120)
+  void sockJsClientWritesStdinIn64KiBAnd1MiBMessagesAndAFrameAboveTheBoundGetsTheErrorFrame() throws Exception {
+    assertEquals(BIG, EdgeFixture.node("sockjs-client.js", edge.sockJsUrl(), "big", EdgeFixture.ALICE,
+      String.valueOf(BOUND)));
+    noChildOfAliceRuns();
+  }
+
+  @Test
+  @Timeout(120)
+  void tcpClientWritesStdinIn64KiBAnd1MiBMessagesAndAFrameAboveTheBoundGetsTheErrorFrame() throws Exception {
+    List<String> expected = BIG.stream().map(l -> l.replace("a message of", "a frame of")
+      .replace(" bytes is above", " bytes (or the stream is not framed) is above")).toList();
+    assertEquals(expected, EdgeFixture.node("tcp-client.js", String.valueOf(edge.bridge.tcpPort()), "big",
+      EdgeFixture.ALICE, String.valueOf(BOUND)));
+    noChildOfAliceRuns();
+  }
+
+  private static void noChildOfAliceRuns() throws Exception {
+    assertEquals(List.of(), await(bus.list()).stream()
+      .filter(p -> "alice".equals(p.getOwner()) && p.getState() == ProcessState.RUNNING).map(ProcessInfo::getId)
+      .toList());
+  }
+
   private static final List<String> OTHER = List.of("signal refused 403", "info refused 403",
     "closeProcess refused 403", "writeStdin refused 403", "list-other 0", "register refused 403", "done");
 

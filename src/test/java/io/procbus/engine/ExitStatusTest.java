@@ -249,6 +249,42 @@ public class ExitStatusTest extends EngineTestBase {
     assertEquals(2, e.errno());
   }
 
+  /**
+   * Issue 10, point 5: a failed spawn names what failed — the cwd, a redirection file or the program — where it
+   * used to blame the program ({@code /bin/true: ENOENT} for a missing cwd), as Python's subprocess names the
+   * cwd when chdir fails.
+   */
+  @Test
+  @Timeout(30)
+  void aFailedSpawnNamesTheCwdTheRedirectionFileOrTheProgramThatFailed(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r--------"));
+    assertFailure("cwd /nonexistent/dir: ENOENT (No such file or directory)", 2,
+      engine.exec(List.of("true"), allPipes().setCwd("/nonexistent/dir")));
+    assertFailure("cwd " + file + ": ENOTDIR (Not a directory)", 20,
+      engine.exec(List.of("true"), allPipes().setCwd(file.toString())));
+    assertFailure("stdin file " + dir + "/missing: ENOENT (No such file or directory)", 2,
+      engine.exec(List.of("cat"), allPipes().setStdin(Stdio.file(dir + "/missing"))));
+    assertFailure("stdout file /nonexistent/dir/out: ENOENT (No such file or directory)", 2,
+      engine.exec(List.of("true"), allPipes().setStdout(Stdio.file("/nonexistent/dir/out"))));
+    assertFailure("stderr file " + dir + ": EISDIR (Is a directory)", 21,
+      engine.exec(List.of("true"), allPipes().setStderr(Stdio.file(dir.toString()))));
+    assertFailure("program /nonexistent/prog: ENOENT (No such file or directory)", 2,
+      engine.exec(List.of("/nonexistent/prog"), allPipes().setCwd(dir.toString())));
+    if (!"root".equals(System.getProperty("user.name"))) { // root may enter any directory
+      assertFailure("cwd " + locked + ": EACCES (Permission denied)", 13,
+        engine.exec(List.of("true"), allPipes().setCwd(locked.toString())));
+    }
+  }
+
+  private static void assertFailure(String message, int errno, Future<?> spawn) throws Exception {
+    ProcessException e = failure(spawn);
+    assertEquals(ErrorCode.SPAWN_FAILED, e.code());
+    assertEquals(message, e.getMessage());
+    assertEquals(errno, e.errno());
+  }
+
   @Test
   @Timeout(30)
   void anArgumentListTooLongForExecveFailsWithE2bigBeforeAnythingStarts() throws Exception {

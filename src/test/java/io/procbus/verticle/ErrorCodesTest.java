@@ -106,6 +106,11 @@ class ErrorCodesTest {
 
     // SPAWN_FAILED: no such program
     expect(ErrorCode.SPAWN_FAILED, request("spawn", spawnBody(command(owner, "/nonexistent/program"))));
+    // issue 10, point 5: the message names what failed, here the cwd, not the program that exists
+    ReplyException noCwd = replyFailure(request("spawn", spawnBody(command(owner, "true")
+      .put("options", new JsonObject().put("cwd", "/nonexistent/dir")))));
+    assertEquals(ErrorCode.SPAWN_FAILED.code(), noCwd.failureCode());
+    assertEquals("cwd /nonexistent/dir: ENOENT (No such file or directory)", noCwd.getMessage());
 
     // UNKNOWN_NODE: a node nobody serves
     expect(ErrorCode.UNKNOWN_NODE, request("spawn", spawnBody(command(owner, "true").put("node", "nowhere"))));

@@ -8,6 +8,10 @@ public final class Errno {
   public static final int ESRCH = 3;
   public static final int E2BIG = 7;
   public static final int EACCES = 13;
+  public static final int ENOTDIR = 20;
+  public static final int EISDIR = 21;
+  public static final int ENAMETOOLONG = 36;
+  public static final int ELOOP = 40;
   public static final int EINVAL = 22;
 
   private static final String[] NAMES = new String[134];

@@ -4,16 +4,21 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.util.Map;
 
 /**
  * The glibc calls the Linux backend makes (x86_64). Only this package uses it.
+ *
+ * <p>Every {@code String} (and {@code String[]}) crosses as UTF-8, whatever the JVM's locale: JNA's default is
+ * the platform charset, which under {@code LC_ALL=C} turned each non-ASCII character of an argv, environment,
+ * cwd or redirection path into {@code ?} (issue 10). asyncio sends UTF-8 here too ({@code os.fsencode}).
  *
  * <p>Functions that report through {@code errno} throw {@link LastErrorException}; the
  * {@code posix_spawn*} family returns the error number instead.
  */
 interface LibC extends Library {
 
-  LibC C = Native.load("c", LibC.class);
+  LibC C = Native.load("c", LibC.class, Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
   int O_RDONLY = 0;
   int O_WRONLY = 01;
@@ -22,6 +27,12 @@ interface LibC extends Library {
   int O_APPEND = 02000;
   int O_NONBLOCK = 04000;
   int O_CLOEXEC = 02000000;
+  int O_DIRECTORY = 0200000;
+  int O_PATH = 010000000;
+  int F_OK = 0;
+  int X_OK = 1;
+  int W_OK = 2;
+  int R_OK = 4;
   int F_GETFL = 3;
   int F_SETFL = 4;
 
@@ -96,4 +107,16 @@ interface LibC extends Library {
   int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
   String strerror(int errnum);
+
+  int access(String path, int mode) throws LastErrorException;
+
+  int open(String path, int flags) throws LastErrorException;
+
+  /**
+   * With {@code resolved} null, the result is malloc'd: {@link #free} it. Null on failure; no
+   * {@code LastErrorException}: a successful realpath leaves errno set (EINVAL from its readlink calls).
+   */
+  Pointer realpath(String path, Pointer resolved);
+
+  void free(Pointer p);
 }

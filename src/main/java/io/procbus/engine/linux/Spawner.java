@@ -79,7 +79,7 @@ public final class Spawner {
         int rc = LibC.C.posix_spawn(pid, request.path(), fa, attr,
           request.argv().toArray(new String[0]), request.envp().toArray(new String[0]));
         if (rc != 0) {
-          throw spawnFailed(rc, request.argv().get(0) + ": " + Errno.describe(rc));
+          throw failed(request, rc);
         }
         int pidfd;
         try {
@@ -102,6 +102,35 @@ public final class Spawner {
     } catch (LastErrorException e) {
       throw spawnFailed(e.getErrorCode(), "spawn setup: " + Errno.describe(e.getErrorCode()));
     }
+  }
+
+  private static final String[] STREAMS = {"stdin", "stdout", "stderr"};
+
+  /**
+   * The failure of a spawn that glibc reported as {@code errno}, naming what failed. The errno alone cannot say
+   * (ENOENT is a missing program, cwd or stdin file alike), so a path error is looked into in the child's order
+   * of work — the redirection files, then the cwd, then the program — as Python's subprocess names the cwd
+   * when chdir fails: {@code cwd /srv/nope: ENOENT (No such file or directory)}.
+   */
+  private static ProcessException failed(SpawnPlan request, int errno) {
+    if (errno == Errno.ENOENT || errno == Errno.EACCES || errno == Errno.ENOTDIR || errno == Errno.EISDIR
+      || errno == Errno.ELOOP || errno == Errno.ENAMETOOLONG) {
+      for (int fd = 0; fd < 3; fd++) {
+        if (request.stdio().get(fd) instanceof SpawnPlan.Open open) {
+          int e = NativeFiles.openErrno(open.path(), fd != 0);
+          if (e != 0) {
+            return spawnFailed(e, STREAMS[fd] + " file " + open.path() + ": " + Errno.describe(e));
+          }
+        }
+      }
+      if (request.cwd() != null) {
+        int e = NativeFiles.directoryErrno(request.cwd());
+        if (e != 0) {
+          return spawnFailed(e, "cwd " + request.cwd() + ": " + Errno.describe(e));
+        }
+      }
+    }
+    return spawnFailed(errno, "program " + request.path() + ": " + Errno.describe(errno));
   }
 
   private static void check(int rc, String call) {
