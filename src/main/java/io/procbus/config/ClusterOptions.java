@@ -5,9 +5,11 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How a node takes part in a procbus cluster: its name, its capacity, and how nodes see each other.
+ * How a node takes part in a procbus cluster: its name, its capacity, how nodes see each other, and whether
+ * the event bus between members is closed with mutual TLS ({@link ClusterTlsOptions}).
  *
- * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000}}.
+ * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000,
+ * "tls":{"enabled":false}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -27,6 +29,7 @@ public class ClusterOptions {
   private int capacity = DEFAULT_CAPACITY;
   private long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
+  private ClusterTlsOptions tls = new ClusterTlsOptions();
 
   /** Every default. */
   public ClusterOptions() {
@@ -39,6 +42,7 @@ public class ClusterOptions {
     this.capacity = other.capacity;
     this.heartbeatMillis = other.heartbeatMillis;
     this.nodeTimeoutMillis = other.nodeTimeoutMillis;
+    this.tls = new ClusterTlsOptions(other.tls);
   }
 
   /** Reads the JSON form (leniently; use {@link ConfigReader} for configuration files). */
@@ -105,6 +109,17 @@ public class ClusterOptions {
   /** Sets the silence after which a node is taken for lost. */
   public ClusterOptions setNodeTimeoutMillis(long nodeTimeoutMillis) {
     this.nodeTimeoutMillis = nodeTimeoutMillis;
+    return this;
+  }
+
+  /** Mutual TLS on the event bus between members (off by default). */
+  public ClusterTlsOptions getTls() {
+    return tls;
+  }
+
+  /** Sets mutual TLS on the event bus between members. */
+  public ClusterOptions setTls(ClusterTlsOptions tls) {
+    this.tls = tls;
     return this;
   }
 }
