@@ -68,6 +68,20 @@ final class EventBusTls {
       .setTrustAll(false);
   }
 
+  /**
+   * Does, on the calling thread, the one-time TLS set-up Vert.x would otherwise do on an event loop at the
+   * first connection between members: the JDK's default trust store and TLS classes load (3–7 s measured on a
+   * loaded 2-core machine, long enough to blow the 10 s handshake timeout of the first connection).
+   */
+  static void warmUp() {
+    try {
+      // Vert.x's lazily computed default cipher suite: its static initializer is that set-up
+      Class.forName("io.vertx.core.spi.tls.DefaultJDKCipherSuite", true, EventBusTls.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      // another Vert.x version: the first connection pays for it, as without the warm-up
+    }
+  }
+
   private static void certificates(String key, String path) {
     read(key, path);
     try (InputStream in = Files.newInputStream(Path.of(path))) {

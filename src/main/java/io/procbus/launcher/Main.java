@@ -84,6 +84,9 @@ public final class Main implements VertxApplicationHooks {
   public void beforeStartingVertx(HookContext context) {
     // the launcher parsed -conf before building Vert.x, so the event bus (server and client) starts with TLS
     EventBusTls.apply(tls, context.vertxOptions().getEventBusOptions());
+    if (tls.isEnabled()) {
+      EventBusTls.warmUp();
+    }
   }
 
   @Override
