@@ -100,7 +100,7 @@ class ClusterTlsIT {
       nodes.add(NodeProcess.start(cluster.name() + "-" + name, jvm, List.of("-conf", config.encode()), Map.of()));
     }
     for (NodeProcess node : nodes) {
-      node.awaitLine(Main.READY::equals, ClusterFixture.NODE_STARTUP);
+      node.awaitLine(Main.READY::equals, ClusterFixture.NODE_STARTUP.multipliedBy(2)); // two TLS JVMs at once
     }
     // as Main does on a TLS node (EventBusTls.warmUp): Vert.x's one-time TLS set-up, off the event loop
     try {
