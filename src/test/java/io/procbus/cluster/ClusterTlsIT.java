@@ -147,13 +147,22 @@ class ClusterTlsIT {
       certs.get("member").certificatePath());
   }
 
-  /** What a Java caller sets to join a TLS cluster: its key and certificate, the trust, client auth required. */
-  private EventBusOptions tlsEventBus(SelfSignedCertificate own) {
+  /** The members' certificates as trust options. */
+  private PemTrustOptions trust() {
     PemTrustOptions trust = new PemTrustOptions();
     trustedPaths().forEach(trust::addCertPath);
+    return trust;
+  }
+
+  private static PemKeyCertOptions keyCert(SelfSignedCertificate own) {
+    return new PemKeyCertOptions().setKeyPath(own.privateKeyPath()).setCertPath(own.certificatePath());
+  }
+
+  /** What a Java caller sets to join a TLS cluster: its key and certificate, the trust, client auth required. */
+  private EventBusOptions tlsEventBus(SelfSignedCertificate own) {
     return new EventBusOptions().setSsl(true)
-      .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(own.privateKeyPath()).setCertPath(own.certificatePath()))
-      .setTrustOptions(trust)
+      .setKeyCertOptions(keyCert(own))
+      .setTrustOptions(trust())
       .setClientAuth(ClientAuth.REQUIRED);
   }
 
@@ -198,14 +207,10 @@ class ClusterTlsIT {
   @Test
   @Timeout(180)
   void aMemberWithoutATrustedCertificateCannotReachTheServiceAndNothingRuns() throws Exception {
-    SelfSignedCertificate rogueCert = certs.get("rogue");
-    PemTrustOptions trustsTheNodes = new PemTrustOptions();
-    trustedPaths().forEach(trustsTheNodes::addCertPath);
+    // the second trusts the nodes and presents a certificate of its own that they do not trust
     Map<String, EventBusOptions> rogues = Map.of(
       "plaintext", new EventBusOptions(),
-      "untrusted certificate", new EventBusOptions().setSsl(true).setTrustOptions(trustsTheNodes)
-        .setKeyCertOptions(new PemKeyCertOptions().setKeyPath(rogueCert.privateKeyPath())
-          .setCertPath(rogueCert.certificatePath())).setClientAuth(ClientAuth.REQUIRED));
+      "untrusted certificate", tlsEventBus(certs.get("rogue")));
     for (Map.Entry<String, EventBusOptions> rogue : rogues.entrySet()) {
       Vertx vertx = join(rogue.getValue());
       // Hazelcast lets it in: event-bus TLS does not cover cluster membership (docs/security.md)
@@ -283,12 +288,9 @@ class ClusterTlsIT {
 
   /** A TLS socket to {@code bus} trusting the members' certificates, presenting {@code own}'s (or none). */
   private SSLSocket tlsSocket(InetSocketAddress bus, SelfSignedCertificate own) throws Exception {
-    PemTrustOptions trust = new PemTrustOptions();
-    trustedPaths().forEach(trust::addCertPath);
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(own == null ? null : new PemKeyCertOptions().setKeyPath(own.privateKeyPath())
-        .setCertPath(own.certificatePath()).getKeyManagerFactory(trusted).getKeyManagers(),
-      trust.getTrustManagerFactory(trusted).getTrustManagers(), null);
+    ctx.init(own == null ? null : keyCert(own).getKeyManagerFactory(trusted).getKeyManagers(),
+      trust().getTrustManagerFactory(trusted).getTrustManagers(), null);
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
     s.connect(bus, 10_000);
     s.setSoTimeout(30_000);
