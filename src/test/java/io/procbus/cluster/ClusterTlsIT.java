@@ -23,6 +23,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ClientAuth;
@@ -51,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +65,8 @@ import org.junit.jupiter.api.Timeout;
  * The clustered event bus closed with mutual TLS ({@code cluster.tls}): two node JVMs from the fat jar on
  * loopback, each with its own self-signed certificate made here and trusting only the members' certificates.
  * A member with a trusted certificate (this JVM) reaches a child on one node through the other; a member
- * without one joins Hazelcast (its traffic is not covered) but cannot get a message to either node, and
- * nothing runs; each node's event-bus port speaks TLS and wants a client certificate.
+ * without one joins Hazelcast (its traffic is not covered) but neither gets a message to a node (nothing
+ * runs) nor hears one from them; each node's event-bus port speaks TLS and wants a client certificate.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTlsIT {
@@ -206,7 +208,7 @@ class ClusterTlsIT {
 
   @Test
   @Timeout(180)
-  void aMemberWithoutATrustedCertificateCannotReachTheServiceAndNothingRuns() throws Exception {
+  void aMemberWithoutATrustedCertificateNeitherReachesNorHearsTheNodesAndNothingRuns() throws Exception {
     // the second trusts the nodes and presents a certificate of its own that they do not trust
     Map<String, EventBusOptions> rogues = Map.of(
       "plaintext", new EventBusOptions(),
@@ -216,6 +218,16 @@ class ClusterTlsIT {
       // Hazelcast lets it in: event-bus TLS does not cover cluster membership (docs/security.md)
       assertTrue(((VertxInternal) vertx).clusterManager().getNodes().size() >= 3,
         "the " + rogue.getKey() + " member joined Hazelcast");
+      // it hears nothing from the nodes: it listens for heartbeats while the trusted member hears four
+      String heartbeats = new Addresses(Addresses.DEFAULT_PREFIX).nodes();
+      AtomicInteger rogueHeard = new AtomicInteger();
+      vertx.eventBus().consumer(heartbeats, m -> rogueHeard.incrementAndGet()).completion().await(30, TimeUnit.SECONDS);
+      AtomicInteger heard = new AtomicInteger();
+      MessageConsumer<Object> mine = trusted.eventBus().consumer(heartbeats, m -> heard.incrementAndGet());
+      await(mine.completion());
+      Await.until(trusted, "four heartbeats heard by the trusted member", 100, 60_000, () -> heard.get() >= 4);
+      await(mine.unregister());
+      assertEquals(0, rogueHeard.get(), "heartbeats delivered to the " + rogue.getKey() + " member");
       Path marker = markers.resolve(rogue.getKey().replace(' ', '-'));
       long started = System.nanoTime();
       Exception failed = assertThrows(Exception.class, () -> runVia(vertx, "a", "b",
