@@ -4,6 +4,7 @@ import io.procbus.api.ErrorCode;
 import io.procbus.auth.TokenStore;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
+import io.procbus.console.Console;
 import io.procbus.policy.CommandPolicy;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
@@ -43,6 +44,8 @@ import java.util.logging.Logger;
  * Once started it logs, and prints on standard output, {@code procbus: tcp bridge on <host>:<port>} and
  * {@code procbus: sockjs bridge on http://<host>:<port>/eventbus}; the ports are also {@link #tcpPort()} and
  * {@link #sockJsPort()}.
+ *
+ * <p>The SockJS listener also serves the browser {@link Console} at {@code /}.
  */
 public class BridgeVerticle extends VerticleBase {
 
@@ -98,6 +101,7 @@ public class BridgeVerticle extends VerticleBase {
       router.post(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
       router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
         .socketHandler(this::sockJsConnection));
+      Console.mount(router, options.getPrefix());
       http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
         .requestHandler(router);
       started.add(http.listen(w.getPort(), w.getHost()).onSuccess(s -> {

@@ -14,6 +14,7 @@ import io.procbus.api.RunResult;
 import io.procbus.api.SpawnRequest;
 import io.procbus.client.ProcessClient;
 import io.procbus.client.ProcessClientOptions;
+import io.procbus.examples.TlsMemberExample;
 import io.procbus.launcher.Main;
 import io.procbus.protocol.Addresses;
 import io.procbus.testing.Await;
@@ -26,7 +27,6 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -162,10 +162,7 @@ class ClusterTlsIT {
 
   /** What a Java caller sets to join a TLS cluster: its key and certificate, the trust, client auth required. */
   private EventBusOptions tlsEventBus(SelfSignedCertificate own) {
-    return new EventBusOptions().setSsl(true)
-      .setKeyCertOptions(keyCert(own))
-      .setTrustOptions(trust())
-      .setClientAuth(ClientAuth.REQUIRED);
+    return TlsMemberExample.eventBusOptions(own.privateKeyPath(), own.certificatePath(), trustedPaths());
   }
 
   private Vertx join(EventBusOptions eventBus) throws Exception {
