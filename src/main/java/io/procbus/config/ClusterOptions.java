@@ -117,9 +117,9 @@ public class ClusterOptions {
     return tls;
   }
 
-  /** Sets mutual TLS on the event bus between members. */
+  /** Sets mutual TLS on the event bus between members ({@code null}: off). */
   public ClusterOptions setTls(ClusterTlsOptions tls) {
-    this.tls = tls;
+    this.tls = tls == null ? new ClusterTlsOptions() : tls;
     return this;
   }
 }

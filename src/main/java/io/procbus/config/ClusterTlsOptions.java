@@ -65,7 +65,7 @@ public class ClusterTlsOptions {
     return this;
   }
 
-  /** The PEM file of this member's private key (PKCS#8 or PKCS#1), or {@code null}. */
+  /** The PEM file of this member's private key (PKCS#8), or {@code null}. */
   public String getKeyPath() {
     return keyPath;
   }

@@ -39,6 +39,8 @@ class ClusterTlsOptionsTest {
     assertNull(tls.getKeyPath());
     assertNull(tls.getCertPath());
     assertTrue(tls.getTrustPaths().isEmpty());
+    JsonObject nullTls = new JsonObject().put("cluster", new JsonObject().putNull("tls"));
+    assertFalse(ProcbusOptions.fromConfig(nullTls).getCluster().getTls().isEnabled(), "\"tls\": null is off");
   }
 
   @Test
