@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * the event bus between members is closed with mutual TLS ({@link ClusterTlsOptions}).
  *
  * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000,
- * "tls":{"enabled":false}}}.
+ * "admissionKeyFile":"/etc/procbus/admission.key","tls":{"enabled":false}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -30,6 +30,7 @@ public class ClusterOptions {
   private long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
   private ClusterTlsOptions tls = new ClusterTlsOptions();
+  private String admissionKeyFile;
 
   /** Every default. */
   public ClusterOptions() {
@@ -43,6 +44,7 @@ public class ClusterOptions {
     this.heartbeatMillis = other.heartbeatMillis;
     this.nodeTimeoutMillis = other.nodeTimeoutMillis;
     this.tls = new ClusterTlsOptions(other.tls);
+    this.admissionKeyFile = other.admissionKeyFile;
   }
 
   /** Reads the JSON form (leniently; use {@link ConfigReader} for configuration files). */
@@ -120,6 +122,21 @@ public class ClusterOptions {
   /** Sets mutual TLS on the event bus between members ({@code null}: off). */
   public ClusterOptions setTls(ClusterTlsOptions tls) {
     this.tls = tls == null ? new ClusterTlsOptions() : tls;
+    return this;
+  }
+
+  /**
+   * The file of the key every node of the cluster shares to seal and check what bridges admit (at least 32
+   * bytes, secret), or {@code null}: a random key of this JVM, so requests admitted by this node's bridges run
+   * on this node only.
+   */
+  public String getAdmissionKeyFile() {
+    return admissionKeyFile;
+  }
+
+  /** Sets the file of the cluster's admission key. */
+  public ClusterOptions setAdmissionKeyFile(String admissionKeyFile) {
+    this.admissionKeyFile = admissionKeyFile;
     return this;
   }
 }
