@@ -5,10 +5,11 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How a node takes part in a procbus cluster: its name, its capacity, and how nodes see each other.
+ * How a node takes part in a procbus cluster: its name, its capacity, how nodes see each other, and whether
+ * the event bus between members is closed with mutual TLS ({@link ClusterTlsOptions}).
  *
  * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000,
- * "admissionKeyFile":"/etc/procbus/admission.key"}}.
+ * "admissionKeyFile":"/etc/procbus/admission.key","tls":{"enabled":false}}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -28,6 +29,7 @@ public class ClusterOptions {
   private int capacity = DEFAULT_CAPACITY;
   private long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
+  private ClusterTlsOptions tls = new ClusterTlsOptions();
   private String admissionKeyFile;
 
   /** Every default. */
@@ -41,6 +43,7 @@ public class ClusterOptions {
     this.capacity = other.capacity;
     this.heartbeatMillis = other.heartbeatMillis;
     this.nodeTimeoutMillis = other.nodeTimeoutMillis;
+    this.tls = new ClusterTlsOptions(other.tls);
     this.admissionKeyFile = other.admissionKeyFile;
   }
 
@@ -108,6 +111,17 @@ public class ClusterOptions {
   /** Sets the silence after which a node is taken for lost. */
   public ClusterOptions setNodeTimeoutMillis(long nodeTimeoutMillis) {
     this.nodeTimeoutMillis = nodeTimeoutMillis;
+    return this;
+  }
+
+  /** Mutual TLS on the event bus between members (off by default). */
+  public ClusterTlsOptions getTls() {
+    return tls;
+  }
+
+  /** Sets mutual TLS on the event bus between members ({@code null}: off). */
+  public ClusterOptions setTls(ClusterTlsOptions tls) {
+    this.tls = tls == null ? new ClusterTlsOptions() : tls;
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.procbus.launcher;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,11 @@ final class EnvironmentOverrides {
     /** A TCP port, 0–65535. */
     PORT,
     /** A whole number, 0 or more. */
-    COUNT
+    COUNT,
+    /** {@code true} or {@code false}. */
+    FLAG,
+    /** A comma-separated list of non-empty texts (a JSON array of strings). */
+    LIST
   }
 
   /** One variable: sets {@code key} (a dotted configuration path, or a system property). */
@@ -46,7 +51,11 @@ final class EnvironmentOverrides {
     config("PROCBUS_POLICY_FILE", "policy.policyFile", Kind.TEXT),
     config("PROCBUS_ADMISSION_KEY_FILE", "cluster.admissionKeyFile", Kind.TEXT),
     new Variable("PROCBUS_CLUSTER_MEMBERS", "hz.members", Kind.TEXT, true),
-    new Variable("PROCBUS_CLUSTER_PORT", "hz.port", Kind.PORT, true));
+    new Variable("PROCBUS_CLUSTER_PORT", "hz.port", Kind.PORT, true),
+    config("PROCBUS_CLUSTER_TLS_ENABLED", "cluster.tls.enabled", Kind.FLAG),
+    config("PROCBUS_CLUSTER_TLS_KEY", "cluster.tls.keyPath", Kind.TEXT),
+    config("PROCBUS_CLUSTER_TLS_CERT", "cluster.tls.certPath", Kind.TEXT),
+    config("PROCBUS_CLUSTER_TLS_TRUST", "cluster.tls.trustPaths", Kind.LIST));
 
   /** Defaults of the system properties {@code conf/cluster-docker.xml} reads, so that it always resolves. */
   static final Map<String, String> SYSTEM_PROPERTY_DEFAULTS = Map.of("hz.members", "127.0.0.1", "hz.port", "5701");
@@ -147,6 +156,21 @@ final class EnvironmentOverrides {
         yield (int) n;
       }
       case COUNT -> number(v, value);
+      case FLAG -> switch (value) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw bad(v, "not true or false: '" + value + "'");
+      };
+      case LIST -> {
+        JsonArray items = new JsonArray();
+        for (String item : value.split(",", -1)) {
+          if (item.isBlank()) {
+            throw bad(v, "an empty item in the comma-separated list '" + value + "'");
+          }
+          items.add(item.trim());
+        }
+        yield items;
+      }
     };
   }
 

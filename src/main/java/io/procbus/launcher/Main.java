@@ -1,6 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.api.EngineOptions;
+import io.procbus.config.ClusterTlsOptions;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.ops.GracefulShutdown;
 import io.procbus.ops.NodeMetrics;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * takes its Hazelcast configuration from {@code conf/cluster.xml} unless {@code -Dvertx.hazelcast.config} names
  * another). A bad configuration stops startup with exit status 2 and a message naming the key. Environment
  * variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM stops the node gracefully
- * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
+ * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}); {@code cluster.tls}
+ * closes the event bus between members with mutual TLS ({@link EventBusTls}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -34,6 +36,7 @@ public final class Main implements VertxApplicationHooks {
   public static final long SHUTDOWN_MARGIN_MILLIS = 20_000;
 
   private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
+  private ClusterTlsOptions tls = new ClusterTlsOptions();
 
   private Main() {
   }
@@ -66,12 +69,24 @@ public final class Main implements VertxApplicationHooks {
     List<EnvironmentOverrides.Variable> applied = new ArrayList<>();
     try {
       applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
-      killGraceMillis = ProcbusOptions.fromConfig(merged).getEngine().getKillGraceMillis();
+      ProcbusOptions options = ProcbusOptions.fromConfig(merged);
+      killGraceMillis = options.getEngine().getKillGraceMillis();
+      EventBusTls.check(options.getCluster().getTls());
+      tls = options.getCluster().getTls();
     } catch (IllegalArgumentException e) {
       System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
     }
     return merged;
+  }
+
+  @Override
+  public void beforeStartingVertx(HookContext context) {
+    // the launcher parsed -conf before building Vert.x, so the event bus (server and client) starts with TLS
+    EventBusTls.apply(tls, context.vertxOptions().getEventBusOptions());
+    if (tls.isEnabled()) {
+      EventBusTls.warmUp();
+    }
   }
 
   @Override

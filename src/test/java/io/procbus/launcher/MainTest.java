@@ -10,6 +10,7 @@ import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.engine.EngineTestBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -50,6 +51,20 @@ class MainTest extends EngineTestBase {
     CommunicateResult r = launch(conf);
     assertEquals(Main.BAD_CONFIG, r.returnCode());
     assertTrue(r.stderr().toString().contains("limits.leaseMillis"), r.stderr().toString());
+  }
+
+  @Test
+  @Timeout(120)
+  void aMissingEventBusTlsFileStopsStartupNamingTheKey(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("node.key");
+    Path conf = Files.writeString(dir.resolve("config.json"), new JsonObject().put("cluster", new JsonObject()
+      .put("tls", new JsonObject().put("enabled", true).put("keyPath", missing.toString())
+        .put("certPath", missing.toString()).put("trustPaths", new JsonArray().add("x"))))
+      .encode());
+    CommunicateResult r = launch(conf);
+    assertEquals(Main.BAD_CONFIG, r.returnCode());
+    assertTrue(r.stderr().toString().contains("'cluster.tls.keyPath'") && r.stderr().toString()
+      .contains(missing.toString()), r.stderr().toString());
   }
 
   @Test

@@ -148,10 +148,18 @@ public final class ClusterFixture implements AutoCloseable {
 
   /** A clustered Vert.x (native transport, event bus on 127.0.0.1) joined with the Hazelcast file {@code xml}. */
   public static Vertx join(Path xml) throws Exception {
+    return join(xml, new EventBusOptions());
+  }
+
+  /**
+   * A clustered Vert.x (native transport) joined with the Hazelcast file {@code xml}, its event bus set by
+   * {@code eventBus} (TLS, for instance) and then put on 127.0.0.1 with an ephemeral port.
+   */
+  public static Vertx join(Path xml, EventBusOptions eventBus) throws Exception {
     Config config = new FileSystemXmlConfig(xml.toFile());
     return Vertx.builder()
       .with(new VertxOptions().setPreferNativeTransport(true)
-        .setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
+        .setEventBusOptions(new EventBusOptions(eventBus).setHost("127.0.0.1").setPort(0)))
       .withClusterManager(new HazelcastClusterManager(config))
       .buildClustered().await(90, TimeUnit.SECONDS);
   }
