@@ -10,8 +10,8 @@ import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.procbus.protocol.Headers;
-import io.vertx.core.AsyncResult;
 import io.procbus.verticle.RequestValidator;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -79,6 +79,8 @@ final class Edge {
   /** One bus consumer per event address, shared by the connections registered to it. */
   private static final class Fanout {
     MessageConsumer<Object> consumer;
+    /** Completes once the consumer is registered, cluster-wide on a clustered bus. */
+    Future<Void> ready;
     final Set<EdgeSession> sessions = new LinkedHashSet<>();
   }
 
@@ -411,11 +413,11 @@ final class Edge {
     }
     String id = m.group(1);
     // frames are handled in order: the ones after a register wait for it (its owner lookup may ask the
-    // service), so that a grant sent right after it cannot publish events before the registration is in place
+    // service, and on a clustered bus the subscription reaches the other nodes asynchronously), so that a grant
+    // sent right after it cannot publish events before the registration is in place
     s.holding = true;
     s.reading(false);
-    ownerOf(addresses.service(), id, false).onComplete(ar -> {
-      registered(s, address, id, ar);
+    ownerOf(addresses.service(), id, false).transform(ar -> registered(s, address, id, ar)).onComplete(done -> {
       s.holding = false;
       s.reading(true);
       while (!s.holding && !s.held.isEmpty() && !s.closed) {
@@ -425,10 +427,13 @@ final class Edge {
     });
   }
 
-  /** Completes a registration once the process's owner is known. Registrations are never acknowledged. */
-  private void registered(EdgeSession s, String address, String id, AsyncResult<JsonObject> ar) {
+  /**
+   * Completes a registration once the process's owner is known; the future completes when the subscription is in
+   * place. Registrations are never acknowledged.
+   */
+  private Future<Void> registered(EdgeSession s, String address, String id, AsyncResult<JsonObject> ar) {
     if (s.closed) {
-      return;
+      return Future.succeededFuture();
     }
     if (ar.failed()) {
       s.write(BridgeFrames.failure(address, address, ar.cause()));
@@ -436,8 +441,9 @@ final class Edge {
       s.write(BridgeFrames.error(address, ErrorCode.NOT_OWNER, "process " + id + " is not owned by "
         + s.principal.name()));
     } else if (s.registrations.add(address)) {
-      join(s, address);
+      return join(s, address);
     }
+    return Future.succeededFuture();
   }
 
   private void unregister(EdgeSession s, String address) {
@@ -448,13 +454,16 @@ final class Edge {
     leave(s, address);
   }
 
-  private void join(EdgeSession s, String address) {
+  /** Adds {@code s} to the address's fan-out; completes when the bus consumer is registered. */
+  private Future<Void> join(EdgeSession s, String address) {
     Fanout f = fanouts.computeIfAbsent(address, a -> {
       Fanout created = new Fanout();
       created.consumer = vertx.eventBus().consumer(a, msg -> deliver(created, msg));
+      created.ready = created.consumer.completion().otherwiseEmpty();
       return created;
     });
     f.sessions.add(s);
+    return f.ready;
   }
 
   private void leave(EdgeSession s, String address) {

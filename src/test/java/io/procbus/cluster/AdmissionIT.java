@@ -14,6 +14,7 @@ import io.procbus.testing.ClusterFixture;
 import io.procbus.testing.EdgeFixture;
 import io.procbus.testing.TcpBridgeClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -167,5 +168,44 @@ class AdmissionIT {
       }
     }
     assertEquals(Set.of("edge", "worker"), ranOn);
+  }
+
+  /**
+   * The bridge protocol's order across nodes: a client of the edge's bridge registers for a child running on the
+   * worker and grants in the same write; the frames after a register wait until the subscription has reached
+   * the cluster, so every event arrives from seq 0 (a grant that overtook it would publish to nobody).
+   */
+  @Test
+  @Timeout(300)
+  void aBridgeClientGetsEveryEventOfAChildOnAnotherNodeFromSeq0() throws Exception {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(tcpPort, EdgeFixture.ALICE)) {
+      for (int i = 0; i < 10; i++) {
+        JsonObject f = t.command("procbus.service", "spawn", new JsonObject().put("request", new JsonObject()
+          .put("command", new JsonArray().add("echo").add("hi " + i)).put("node", "worker")));
+        assertEquals("message", f.getString("type"), f.encode());
+        JsonObject info = f.getJsonObject("body");
+        JsonObject register = new JsonObject().put("type", "register").put("address", info.getString("eventAddress"));
+        JsonObject grant = new JsonObject().put("type", "send").put("address", info.getString("controlAddress"))
+          .put("body", new JsonObject().put("id", info.getString("id")).put("stdout", 65536).put("stderr", 65536));
+        t.raw(Buffer.buffer().appendBuffer(framed(register)).appendBuffer(framed(grant)).getBytes());
+        StringBuilder out = new StringBuilder();
+        String type = null;
+        for (long seq = 0; !"closed".equals(type); seq++) {
+          JsonObject e = t.read();
+          assertEquals(String.valueOf(seq), e.getJsonObject("headers").getString("seq"), "run " + i + ": " + e);
+          type = e.getJsonObject("headers").getString("type");
+          if ("stdout".equals(type)) {
+            out.append(new String(Base64.getUrlDecoder().decode(e.getJsonObject("body").getString("data")),
+              StandardCharsets.UTF_8));
+          }
+        }
+        assertEquals("hi " + i + "\n", out.toString());
+      }
+    }
+  }
+
+  private static Buffer framed(JsonObject frame) {
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer().appendInt(json.length).appendBytes(json);
   }
 }
