@@ -48,7 +48,7 @@ final class Edge {
   static final long CHILD_TIMEOUT_MILLIS = 3_600_000;
 
   private static final Set<String> ACTIONS = Set.of("spawn", "run", "writeStdin", "closeStdin", "closePipe",
-    "closeProcess", "signal", "info", "list", "renewLease", "release");
+    "closeProcess", "signal", "info", "list", "nodes", "renewLease", "release");
   private static final String BEARER = "Bearer ";
 
   private final Vertx vertx;

@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * takes its Hazelcast configuration from {@code conf/cluster.xml} unless {@code -Dvertx.hazelcast.config} names
  * another). A bad configuration stops startup with exit status 2 and a message naming the key. Environment
  * variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM stops the node gracefully
- * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}).
+ * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}). Without a configured
+ * token file, a node with bridges on loopback makes one on first start, and one bound beyond refuses to start
+ * ({@link FirstStart}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -34,6 +36,8 @@ public final class Main implements VertxApplicationHooks {
   public static final long SHUTDOWN_MARGIN_MILLIS = 20_000;
 
   private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
+  private FirstStart firstStart;
+  private NodeVerticle node;
 
   private Main() {
   }
@@ -67,6 +71,7 @@ public final class Main implements VertxApplicationHooks {
     try {
       applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
       killGraceMillis = ProcbusOptions.fromConfig(merged).getEngine().getKillGraceMillis();
+      firstStart = FirstStart.prepare(merged, System.getenv()); // a token file when none is configured, or refusal
     } catch (IllegalArgumentException e) {
       System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
@@ -76,12 +81,15 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return NodeVerticle::new;
+    return () -> node = new NodeVerticle();
   }
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
     GracefulShutdown.install(context.vertx(), context.deploymentId(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
+    if (firstStart != null) {
+      System.out.println(firstStart.line(node.tcpPort(), node.sockJsPort()));
+    }
     // a stable line on stdout: scripts and tests wait for it rather than for a duration
     System.out.println(READY);
     System.out.flush();
