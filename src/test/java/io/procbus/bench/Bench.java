@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  * <p>With {@code --cluster}, W1–W3 also run with the client in this JVM and every child on a second procbus
  * node in another JVM ({@link ClusterBench}), in the same run and against the same baseline.
  *
+ * <p>With {@code --cli}, the CLI figures too ({@link CliBench}): {@code bin/procbus run -- true} and
+ * {@code run -- cat}, against the local {@code true} and {@code cat}.
+ *
  * <p>Run with {@code bench/run} (or {@code bench/run --quick} for a short smoke run). Not a test: nothing
  * here is timed by the build.
  */
@@ -55,6 +58,8 @@ public final class Bench {
   private final List<Row> rows = new ArrayList<>();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
   private ClusterBench cluster;
+  /** With {@code --cli}: also the CLI figures ({@link CliBench}). */
+  private boolean cli;
   /** With {@code --only=W1,W2}: the workloads to run; else null (all). */
   private List<String> only;
 
@@ -81,6 +86,7 @@ public final class Bench {
           bench.only = List.of(arg.substring("--only=".length()).split(","));
         }
       }
+      bench.cli = Arrays.asList(args).contains("--cli");
       if (Arrays.asList(args).contains("--cluster")) {
         bench.cluster = ClusterBench.start();
       }
@@ -115,7 +121,30 @@ public final class Bench {
     if (runs("W5")) {
       w5();
     }
+    if (cli) {
+      cli();
+    }
     print();
+  }
+
+  // --- CLI: bin/procbus run -- true (JVM start included), and run -- cat throughput
+
+  private void cli() throws Exception {
+    int runs = quick ? 5 : 15;
+    long bytes = (quick ? 16L : 64L) << 20;
+    try (CliBench b = CliBench.start()) {
+      double baseline = seconds(() -> new ProcessBuilder("true").start().waitFor()) * 1000;
+      double cds = b.trueMillis(true, runs);
+      double plain = b.trueMillis(false, runs);
+      rows.add(new Row("CLI bin/procbus run -- true, AppCDS", "wall, median of " + runs, "ms", cds, baseline,
+        "<= 300 ms", cds <= 300));
+      rows.add(new Row("CLI bin/procbus run -- true, no AppCDS", "wall, median of " + runs, "ms", plain, baseline,
+        "", null));
+      double cat = b.catMBps(bytes);
+      double local = CliBench.pipe(new ProcessBuilder("cat"), bytes);
+      rows.add(new Row("CLI bin/procbus run -- cat, " + (bytes >> 20) + " MiB", "stdin to stdout", "MB/s", cat, local,
+        "", null));
+    }
   }
 
   /** Whether workload {@code w} runs: all of them unless {@code --only=W1,W3} names some. */
