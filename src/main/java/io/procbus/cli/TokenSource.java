@@ -61,10 +61,11 @@ record TokenSource(String token, String source) {
       try {
         JsonArray tokens = new JsonObject(text).getJsonArray("tokens");
         JsonObject chosen = null;
-        for (int i = 0; tokens != null && i < tokens.size(); i++) {
+        for (int i = tokens == null ? 0 : tokens.size() - 1; i >= 0; i--) {
           JsonObject t = tokens.getJsonObject(i);
-          if (chosen == null || StateDirectory.localUser().equals(t.getString("principal"))) {
-            chosen = chosen != null && StateDirectory.localUser().equals(chosen.getString("principal")) ? chosen : t;
+          String me = StateDirectory.localUser();
+          if (chosen == null || !me.equals(chosen.getString("principal")) || me.equals(t.getString("principal"))) {
+            chosen = t; // backwards: ends at the local user's first entry, else the file's first
           }
         }
         if (chosen != null && chosen.getString("token") != null) {
