@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,18 +29,22 @@ import java.util.concurrent.TimeUnit;
  * EOF included; SIGINT and SIGTERM passed on; its exit status as ours (128+N after signal N).
  *
  * <p>Back-pressure both ways: output is granted {@value #WINDOW} bytes of credit per stream at a time, topped up
- * only once the bytes were written to our stdout or stderr, so a slow reader of ours slows the child; stdin goes
- * in pieces of at most {@value #STDIN_PIECE} bytes with at most {@value #STDIN_IN_FLIGHT} unacknowledged
- * (docs/protocol.md, Stdin), so the bridge never refuses a write and a child that does not read slows us.
+ * only once the bytes were written to our stdout or stderr, so a slow reader of ours slows the child (and the
+ * bridge's 8 MiB queue for a client is never reached). Stdin goes as what is available, up to the node's
+ * {@code maxStdinMessageBytes} per write, and a write is sent only while less than {@value #STDIN_UNACKED} bytes
+ * are unacknowledged: the node refuses a write ({@code STDIN_FULL}) only when its queue already holds twice
+ * 64 KiB (docs/protocol.md, Stdin), so it never refuses one of ours, and a child that does not read slows us.
  */
 final class RunCommand {
 
   /** Credit per stream kept outstanding. */
-  static final int WINDOW = 256 * 1024;
-  /** The largest stdin piece. */
-  static final int STDIN_PIECE = 64 * 1024;
-  /** Stdin pieces written and not yet acknowledged. */
-  static final int STDIN_IN_FLIGHT = 2;
+  static final int WINDOW = 1 << 20;
+  /** The largest stdin write (the node may allow less: its {@code maxStdinMessageBytes}). */
+  static final int STDIN_PIECE = 1 << 20;
+  /** A stdin write is sent only while fewer bytes than this are written and not yet acknowledged. */
+  static final int STDIN_UNACKED = 128 * 1024;
+  /** Bytes asked of our stdin per read. */
+  static final int READ_SIZE = 64 * 1024;
   /** Lease renewal period (the node's lease is 30 s by default). */
   static final long LEASE_RENEW_MILLIS = 10_000;
   /** Exit status of a denied command: as a shell's "cannot execute". */
@@ -227,35 +230,57 @@ final class RunCommand {
   // --- stdin and signals
 
   private void forwardStdin(int piece) {
-    Semaphore inFlight = new Semaphore(STDIN_IN_FLIGHT);
+    Object lock = new Object();
+    long[] unacked = {0};
     byte[] buffer = new byte[piece];
     try (InputStream in = new FileInputStream(FileDescriptor.in)) {
-      while (!stdinStopped) {
-        int n = in.read(buffer);
+      boolean eof = false;
+      while (!eof && !stdinStopped) {
+        // what is there now, up to one write: a blocking read, then whatever else is already available
+        int n = in.read(buffer, 0, Math.min(READ_SIZE, piece));
         if (n < 0) {
           break;
+        }
+        while (n < piece && in.available() > 0) {
+          int more = in.read(buffer, n, Math.min(READ_SIZE, piece - n));
+          if (more < 0) {
+            eof = true;
+            break;
+          }
+          n += more;
         }
         if (n == 0) {
           continue;
         }
-        inFlight.acquire();
+        synchronized (lock) {
+          while (unacked[0] >= STDIN_UNACKED) {
+            lock.wait();
+          }
+          unacked[0] += n;
+        }
+        if (stdinStopped) {
+          break;
+        }
+        int sent = n;
         String data = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(buffer, n));
         bridge.request(serviceAddress, "writeStdin", new JsonObject().put("id", id).put("data", data))
           .whenComplete((reply, e) -> {
             if (e != null || "err".equals(reply.getString("type"))) {
               stdinStopped = true; // the child closed its stdin or exited: what is left is not wanted
             }
-            inFlight.release();
+            synchronized (lock) {
+              unacked[0] -= sent;
+              lock.notifyAll();
+            }
           });
+      }
+      synchronized (lock) {
+        while (unacked[0] > 0) {
+          lock.wait(); // every write acknowledged before the EOF
+        }
       }
     } catch (IOException e) {
       // our stdin failed: the child gets EOF
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
-      inFlight.acquire(STDIN_IN_FLIGHT); // every piece written before the EOF
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
