@@ -1,81 +1,59 @@
 package io.procbus.bench;
 
-import io.procbus.launcher.Main;
+import io.procbus.testing.NodeProcess;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI figures ({@code bench/run --cli}): {@code bin/procbus run -- true} wall time, JVM start included, with and
- * without the AppCDS archive, and {@code bin/procbus run -- cat} stdin-to-stdout throughput, against a node in
- * another JVM (first-start token in a temporary state directory, the shipped policy). Needs the fat jar
- * ({@code bench/run --cli} builds it).
+ * without the AppCDS archive, and {@code bin/procbus run -- cat} stdin-to-stdout throughput, against
+ * a node JVM started from the fat jar ({@link NodeProcess}; first-start token in a temporary state directory, the
+ * shipped policy). Needs the fat jar ({@code bench/run --cli} builds it).
  */
 final class CliBench implements AutoCloseable {
 
-  private final Process node;
+  private final NodeProcess node;
   private final Path state;
   private final int port;
 
-  private CliBench(Process node, Path state, int port) {
+  private CliBench(NodeProcess node, Path state, int port) {
     this.node = node;
     this.state = state;
     this.port = port;
   }
 
-  /** Starts the node and runs the CLI once (which makes its AppCDS archive). */
+  /** Starts the node from the fat jar and runs the CLI once (which makes its AppCDS archive). */
   static CliBench start() throws Exception {
+    try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "procbus-*-fat.jar")) {
+      for (Path jar : jars) {
+        System.setProperty("procbus.jar", jar.toString()); // what NodeProcess starts, as failsafe passes it
+      }
+    }
     Path state = Files.createTempDirectory("procbus-cli-bench");
     JsonObject conf = new JsonObject()
       .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("port", 0)))
       .put("policy", new JsonObject().put("policyFile", "conf/policy.json"));
-    List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-      "-Djava.util.logging.config.file=" + Path.of("src/test/resources/logging.properties").toAbsolutePath(),
-      "-cp", System.getProperty("java.class.path"), Main.class.getName(), "-conf", conf.encode());
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-    pb.environment().put("PROCBUS_STATE_DIR", state.toString());
-    Process node = pb.start();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Path log = Path.of("target", "bench-cli-node.log");
-    Thread pump = new Thread(() -> {
-      int bound = -1;
-      try (Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
-           BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          out.write(line + "\n");
-          out.flush();
-          if (line.startsWith("procbus: tcp bridge on ")) {
-            bound = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
-          } else if (line.equals(Main.READY)) {
-            port.complete(bound);
-          }
-        }
-      } catch (IOException e) {
-        port.completeExceptionally(e);
-      }
-      port.completeExceptionally(new IllegalStateException("the node exited; see " + log.toAbsolutePath()));
-    }, "bench-cli-node");
-    pump.setDaemon(true);
-    pump.start();
+    NodeProcess node = NodeProcess.startReady("bench-cli-node", List.of("-conf", conf.encode()),
+      Map.of("PROCBUS_STATE_DIR", state.toString()), Duration.ofSeconds(120));
     try {
-      CliBench bench = new CliBench(node, state, port.get(120, TimeUnit.SECONDS));
+      String tcp = node.awaitLine(l -> l.startsWith("procbus: tcp bridge on "), Duration.ofSeconds(5));
+      CliBench bench = new CliBench(node, state, Integer.parseInt(tcp.substring(tcp.lastIndexOf(':') + 1)));
       bench.time(true, "run", "--", "true"); // makes the AppCDS archive
       return bench;
-    } catch (Exception e) {
-      node.destroyForcibly();
+    } catch (Exception | AssertionError e) {
+      node.close();
       throw e;
     }
   }
@@ -151,9 +129,6 @@ final class CliBench implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    node.destroy();
-    if (!node.waitFor(60, TimeUnit.SECONDS)) {
-      node.destroyForcibly();
-    }
+    node.close();
   }
 }
