@@ -115,7 +115,7 @@ public final class Cli {
   private String tokenFile;
   private String prefix = Addresses.DEFAULT_PREFIX;
 
-  private Cli(Map<String, String> env) {
+  Cli(Map<String, String> env) {
     this.env = env;
   }
 
