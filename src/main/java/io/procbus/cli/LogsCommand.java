@@ -50,6 +50,8 @@ final class LogsCommand {
     // it may have closed before the registration took: then no event would ever come
     if (ended((JsonObject) Cli.call(bridge, service, "info", new JsonObject().put("id", id)))) {
       done.complete(0);
+    } else {
+      System.err.println("procbus: following process " + id + " (output from now on; Ctrl-C to stop)");
     }
     try {
       return done.join();

@@ -187,26 +187,77 @@ class CliIT {
     Process sleeper = cli(Map.of(), List.of("run", "--", "sleep", "100")).redirectOutput(out.toFile())
       .redirectError(err.toFile()).start();
     try {
-      String id = null;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (id == null) {
-        assertTrue(System.nanoTime() < deadline, "sleep 100 never showed in procbus ps --json");
-        assertTrue(sleeper.isAlive(), "the run ended early: " + Files.readString(err));
-        Result ps = procbus("ps", "--json");
-        assertEquals(0, ps.status(), ps.stderr());
-        for (Object o : new JsonArray(ps.out())) {
-          JsonObject p = (JsonObject) o;
-          if ("RUNNING".equals(p.getString("state")) && p.getJsonArray("argv").contains("/usr/bin/sleep")
-            || "RUNNING".equals(p.getString("state")) && p.getJsonArray("argv").contains("/bin/sleep")) {
-            id = p.getString("id");
-          }
-        }
-      }
+      String id = runningId("/sleep 100", sleeper, err);
       Result kill = procbus("kill", "-s", "KILL", id);
       assertEquals(0, kill.status(), kill.stderr());
       assertEquals(137, finish(sleeper, out, err).status(), "128 + SIGKILL");
     } finally {
       sleeper.destroyForcibly();
+    }
+  }
+
+  /** The id of the running process whose command (as {@code ps} shows it) ends with {@code command}, polling {@code procbus ps --json}. */
+  private String runningId(String command, Process run, Path runErr) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      assertTrue(System.nanoTime() < deadline, command + " never showed in procbus ps --json");
+      assertTrue(run.isAlive(), "the run ended early: " + Files.readString(runErr));
+      Result ps = procbus("ps", "--json");
+      assertEquals(0, ps.status(), ps.stderr());
+      for (Object o : new JsonArray(ps.out())) {
+        JsonObject p = (JsonObject) o;
+        if ("RUNNING".equals(p.getString("state")) && Cli.commandText(p.getJsonArray("argv")).endsWith(command)) {
+          return p.getString("id");
+        }
+      }
+    }
+  }
+
+  @Test
+  @Timeout(240)
+  void sigtermToTheCommandIsSentToTheChild() throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".bin");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process run = cli(Map.of(), List.of("run", "--", "sleep", "101")).redirectOutput(out.toFile())
+      .redirectError(err.toFile()).start();
+    try {
+      runningId("/sleep 101", run, err);
+      new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).inheritIO().start().waitFor();
+      assertEquals(143, finish(run, out, err).status(), "128 + SIGTERM, the child's");
+    } finally {
+      run.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Timeout(240)
+  void logsFollowsTheOutputAsAnObserverUntilTheProcessEnds() throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".bin");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process owner = cli(Map.of(), List.of("run", "--", "cat")).redirectInput(ProcessBuilder.Redirect.PIPE)
+      .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process logs = null;
+    try {
+      String id = runningId("/cat", owner, err);
+      Path logsOut = Files.createTempFile(dir, "logs", ".bin");
+      logs = cli(Map.of(), List.of("logs", "-f", id)).redirectOutput(logsOut.toFile())
+        .redirectError(ProcessBuilder.Redirect.PIPE).start();
+      String following = new java.io.BufferedReader(new java.io.InputStreamReader(logs.getErrorStream(),
+        StandardCharsets.UTF_8)).readLine(); // the handshake: subscribed
+      assertTrue(following != null && following.startsWith("procbus: following process " + id), following);
+      try (var stdin = owner.getOutputStream()) {
+        stdin.write("seen by both\n".getBytes(StandardCharsets.UTF_8));
+      }
+      assertEquals(0, finish(owner, out, err).status());
+      assertEquals("seen by both\n", Files.readString(out));
+      assertTrue(logs.waitFor(120, TimeUnit.SECONDS), "logs ends with the process");
+      assertEquals(0, logs.exitValue());
+      assertEquals("seen by both\n", Files.readString(logsOut));
+    } finally {
+      owner.destroyForcibly();
+      if (logs != null) {
+        logs.destroyForcibly();
+      }
     }
   }
 
