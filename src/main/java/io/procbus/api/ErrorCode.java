@@ -51,6 +51,11 @@ public enum ErrorCode {
   /** A spawn or run named a node that no live service instance serves; nothing was started. */
   UNKNOWN_NODE(421),
   /**
+   * The node asked to run an admitted request cannot honour its limits (rlimits need {@code prlimit(1)}, runAs
+   * needs root and {@code setpriv(1)}), and placement found no node that can; nothing was started.
+   */
+  INCAPABLE_NODE(422),
+  /**
    * The node holding the process stopped answering (no heartbeat within the node timeout): the client gave
    * the process up; it may still run there until its owner's lease expires.
    */

@@ -3,13 +3,16 @@ package io.procbus.api;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One service instance of a procbus cluster as the heartbeats report it: an element of {@code nodes}, and the
  * body of a heartbeat on {@code <prefix>.nodes} (see {@code docs/protocol.md}).
  *
  * <p>JSON: {@code {"node":"node-1","instance":"node-1","address":"procbus.instance.node-1","live":3,
- * "capacity":1024,"heartbeatMillis":1000,"leaving":false,"lastSeen":1764000000000}}.
+ * "capacity":1024,"heartbeatMillis":1000,"leaving":false,"capabilities":["rlimits"],"admissionKey":"3f2a9c01d4e5b6a7",
+ * "lastSeen":1764000000000}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -23,6 +26,8 @@ public class NodeInfo {
   private long heartbeatMillis;
   private boolean leaving;
   private long lastSeen;
+  private List<String> capabilities = new ArrayList<>();
+  private String admissionKey;
 
   /** An empty info. */
   public NodeInfo() {
@@ -130,6 +135,31 @@ public class NodeInfo {
   /** Sets when it was last heard from. */
   public NodeInfo setLastSeen(long lastSeen) {
     this.lastSeen = lastSeen;
+    return this;
+  }
+
+  /**
+   * What the instance can do for an admitted request: {@code "rlimits"} ({@code prlimit(1)} installed),
+   * {@code "runAs"} (root, {@code setpriv(1)} installed).
+   */
+  public List<String> getCapabilities() {
+    return capabilities;
+  }
+
+  /** Sets the capabilities. */
+  public NodeInfo setCapabilities(List<String> capabilities) {
+    this.capabilities = capabilities == null ? new ArrayList<>() : new ArrayList<>(capabilities);
+    return this;
+  }
+
+  /** The id of the instance's admission key: it runs the requests admitted under that key only. */
+  public String getAdmissionKey() {
+    return admissionKey;
+  }
+
+  /** Sets the admission key id. */
+  public NodeInfo setAdmissionKey(String admissionKey) {
+    this.admissionKey = admissionKey;
     return this;
   }
 

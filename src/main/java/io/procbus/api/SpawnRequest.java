@@ -37,6 +37,7 @@ public class SpawnRequest {
   private long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
   private String killSignal = DEFAULT_KILL_SIGNAL;
   private String node;
+  private Admission admission;
 
   /** An empty request; set a command or a shell line. */
   public SpawnRequest() {
@@ -148,6 +149,20 @@ public class SpawnRequest {
   /** Sets where the child runs ({@code null}, {@value #ANY_NODE}, {@value #LOCAL_NODE} or a node name). */
   public SpawnRequest setNode(String node) {
     this.node = node;
+    return this;
+  }
+
+  /**
+   * The bridge's seal on this request, or {@code null}: set by the bridge that admitted it, never by a Java
+   * caller. A sealed request runs exactly as sealed on any node, or is refused with {@code DENIED}.
+   */
+  public Admission getAdmission() {
+    return admission;
+  }
+
+  /** Sets the bridge's seal. */
+  public SpawnRequest setAdmission(Admission admission) {
+    this.admission = admission;
     return this;
   }
 

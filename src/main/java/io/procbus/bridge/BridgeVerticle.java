@@ -1,10 +1,11 @@
 package io.procbus.bridge;
 
 import io.procbus.api.ErrorCode;
-import io.procbus.auth.TokenStore;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
-import io.procbus.policy.CommandPolicy;
+import io.procbus.console.Console;
+import io.procbus.policy.NodeTrust;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,6 +44,8 @@ import java.util.logging.Logger;
  * Once started it logs, and prints on standard output, {@code procbus: tcp bridge on <host>:<port>} and
  * {@code procbus: sockjs bridge on http://<host>:<port>/eventbus}; the ports are also {@link #tcpPort()} and
  * {@link #sockJsPort()}.
+ *
+ * <p>The SockJS listener also serves the browser {@link Console} at {@code /}.
  */
 public class BridgeVerticle extends VerticleBase {
 
@@ -56,6 +59,7 @@ public class BridgeVerticle extends VerticleBase {
   public static final long AUTH_TIMEOUT_MILLIS = 10_000;
 
   private Edge edge;
+  private NodeTrust trust;
   private NetServer tcp;
   private HttpServer http;
   private volatile int tcpPort = -1;
@@ -64,23 +68,24 @@ public class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ProcbusOptions options;
-    TokenStore tokens;
-    CommandPolicy policy;
     try {
       options = ProcbusOptions.fromConfig(config());
-      tokens = TokenStore.load(options.getAuth().getTokenFile());
-      String policyFile = options.getPolicy().getPolicyFile();
-      policy = policyFile == null ? null : CommandPolicy.load(policyFile);
+      trust = NodeTrust.acquire(vertx, options); // the node's files, read once with its service
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
     if (options.getAuth().getTokenFile() == null) {
       LOG.warning("bridges: no auth.tokenFile: every connection will be refused (UNAUTHENTICATED)");
     }
-    if (policy == null) {
+    if (trust.policy() == null) {
       LOG.warning("bridges: no policy.policyFile: every command will be refused (DENIED)");
     }
-    edge = new Edge(vertx, new Addresses(options.getPrefix()), tokens, policy);
+    if (vertx.isClustered() && !trust.key().shared()) {
+      LOG.warning("bridges: clustered without cluster.admissionKeyFile: what they admit runs on this node only");
+    }
+    String node = options.getCluster().getNode() != null ? options.getCluster().getNode()
+      : options.getInstance() != null ? options.getInstance() : "bridge";
+    edge = new Edge(vertx, new Addresses(options.getPrefix()), new ServiceGuard(trust, node));
     List<Future<?>> started = new ArrayList<>();
     EndpointOptions t = options.getBridges().getTcp();
     if (t.isEnabled()) {
@@ -98,6 +103,7 @@ public class BridgeVerticle extends VerticleBase {
       router.post(path).handler(BodyHandler.create().setBodyLimit(MAX_FRAME_BYTES));
       router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
         .socketHandler(this::sockJsConnection));
+      Console.mount(router, options.getPrefix());
       http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
         .requestHandler(router);
       started.add(http.listen(w.getPort(), w.getHost()).onSuccess(s -> {
@@ -105,7 +111,8 @@ public class BridgeVerticle extends VerticleBase {
         announce("procbus: sockjs bridge on http://" + w.getHost() + ":" + sockJsPort + Addresses.SOCKJS_PATH);
       }));
     }
-    return Future.all(started);
+    // a failed start is not stopped: close what listens and give the trust back
+    return Future.all(started).recover(e -> stop().transform(v -> Future.failedFuture(e)));
   }
 
   private static void announce(String line) {
@@ -123,7 +130,7 @@ public class BridgeVerticle extends VerticleBase {
     if (http != null) {
       closed.add(http.close());
     }
-    return Future.join(closed);
+    return Future.join(closed).eventually(() -> trust == null ? Future.succeededFuture() : trust.release(vertx));
   }
 
   /** The TCP bridge's bound port, or -1 when it is off or not started. */

@@ -1,13 +1,16 @@
 package io.procbus.bridge;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.SpawnRequest;
 import io.procbus.auth.Principal;
 import io.procbus.auth.TokenStore;
 import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.CommandPolicy;
+import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
 import io.procbus.protocol.Headers;
+import io.procbus.verticle.RequestValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -15,6 +18,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,8 +30,9 @@ import java.util.regex.Pattern;
 
 /**
  * What both bridges do with a frame, once their transport decoded it: authenticate the connection, allow only
- * the procbus addresses, stamp the principal as the owner of every command, keep a principal to its own
- * processes (unless a policy role sees all), forward to the service, and deliver events in JSON form.
+ * the procbus addresses, stamp the principal as the owner of every command, admit every spawn and run against
+ * the node's policy and seal it (the node that runs it checks the seal, not its own policy), keep a principal to
+ * its own processes (unless a policy role sees all), forward to the service, and deliver events in JSON form.
  *
  * <p>Frames are those of the Vert.x event-bus bridges: {@code ping}, {@code send}, {@code register},
  * {@code unregister} ({@code publish} is refused). Runs on the bridge verticle's context.
@@ -56,6 +61,7 @@ final class Edge {
   private final Addresses addresses;
   private final TokenStore tokens;
   private final CommandPolicy policy;
+  private final ServiceGuard guard;
   private final Pattern instanceAddress;
   private final Pattern controlAddress;
   private final Pattern processAddress;
@@ -73,12 +79,13 @@ final class Edge {
     final Set<EdgeSession> sessions = new LinkedHashSet<>();
   }
 
-  Edge(Vertx vertx, Addresses addresses, TokenStore tokens, CommandPolicy policy) {
+  Edge(Vertx vertx, Addresses addresses, ServiceGuard guard) {
     this.vertx = vertx;
     this.monitor = ServiceMonitor.of(vertx);
     this.addresses = addresses;
-    this.tokens = tokens;
-    this.policy = policy;
+    this.guard = guard;
+    this.tokens = guard.tokens();
+    this.policy = guard.policy();
     String segment = "[A-Za-z0-9_-]+";
     this.instanceAddress = Pattern.compile(Pattern.quote(addresses.instance("")) + segment);
     this.controlAddress = Pattern.compile(Pattern.quote(addresses.instance("")) + segment
@@ -198,8 +205,7 @@ final class Edge {
       return;
     }
     if (policy == null) {
-      s.write(BridgeFrames.failure(reply, address, CommandPolicy.deny("no-policy",
-        "this node has no command policy: bridges may do nothing")));
+      s.write(BridgeFrames.failure(reply, address, ServiceGuard.noPolicy()));
       return;
     }
     if (s.inFlight >= MAX_IN_FLIGHT) {
@@ -208,8 +214,19 @@ final class Edge {
     }
     String me = s.principal.name();
     switch (action) {
-      case "spawn" -> stamp(command, "request", me);
-      case "run" -> stamp(command.getValue("request") instanceof JsonObject r ? r : null, "spawn", me);
+      case "spawn" -> {
+        stamp(command, "request", me);
+        if (!admit(s, address, reply, action, command, command, "request")) {
+          return;
+        }
+      }
+      case "run" -> {
+        JsonObject run = command.getValue("request") instanceof JsonObject r ? r : null;
+        stamp(run, "spawn", me);
+        if (!admit(s, address, reply, action, command, run, "spawn")) {
+          return;
+        }
+      }
       case "renewLease", "release" -> command.put("owner", me);
       case "list" -> {
         request(s, address, reply, action, command).onSuccess(m -> {
@@ -251,6 +268,33 @@ final class Edge {
     forward(s, address, reply, action, command);
   }
 
+  /**
+   * Admits the spawn request at {@code holder.field} (if there is one: else the service refuses the command) and
+   * replaces it with its sealed form; on a denial or a malformed command, writes the failure and gives false.
+   */
+  private boolean admit(EdgeSession s, String address, String reply, String action, JsonObject command,
+                        JsonObject holder, String field) {
+    String problem = RequestValidator.check(action, command);
+    if (problem != null) {
+      s.write(BridgeFrames.error(reply, ErrorCode.MALFORMED, problem));
+      return false;
+    }
+    if (holder == null || !(holder.getValue(field) instanceof JsonObject request)) {
+      return true;
+    }
+    try {
+      if (request.getValue("admission") != null) {
+        throw CommandPolicy.deny("admission", "a bridge client may not send an admission: the bridge admits");
+      }
+      holder.put(field, guard.admitAtEdge(s.principal, new SpawnRequest(request)).toJson());
+      return true;
+    } catch (ServiceException e) {
+      monitor.denied(s.principal.name(), action, e.getMessage());
+      s.write(BridgeFrames.failure(reply, address, e));
+      return false;
+    }
+  }
+
   /** Sets {@code owner} in {@code holder.field}, when it is an object (else the service answers MALFORMED). */
   private static void stamp(JsonObject holder, String field, String owner) {
     if (holder != null && holder.getValue(field) instanceof JsonObject request) {
@@ -273,8 +317,8 @@ final class Edge {
     long timeout = Set.of("run", "writeStdin", "closeStdin").contains(action) ? CHILD_TIMEOUT_MILLIS
       : COMMAND_TIMEOUT_MILLIS;
     s.inFlight++;
-    return vertx.eventBus().request(address, command,
-        new DeliveryOptions().addHeader(Headers.ACTION, action).setSendTimeout(timeout))
+    return vertx.eventBus().request(address, command, new DeliveryOptions().addHeader(Headers.ACTION, action)
+        .addHeader(Headers.ORIGIN, Headers.ORIGIN_BRIDGE).setSendTimeout(timeout))
       .andThen(ar -> {
         s.inFlight--;
         if (ar.failed() && !s.closed) {
@@ -343,8 +387,7 @@ final class Edge {
       return;
     }
     if (policy == null) {
-      s.write(BridgeFrames.failure(address, address, CommandPolicy.deny("no-policy",
-        "this node has no command policy: bridges may do nothing")));
+      s.write(BridgeFrames.failure(address, address, ServiceGuard.noPolicy()));
       return;
     }
     if (s.registrations.contains(address)) {

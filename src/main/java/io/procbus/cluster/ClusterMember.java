@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -51,6 +52,8 @@ public final class ClusterMember {
   private final IntSupplier live;
   private final boolean placesSpawns;
   private final NodeRegistry registry;
+  private final List<String> capabilities;
+  private final String admissionKey;
 
   // Context thread only
   private final List<Pending> pending = new ArrayList<>();
@@ -59,12 +62,13 @@ public final class ClusterMember {
 
   /**
    * A member for {@code instance}; {@code defaultCapacity} applies when {@code cluster.capacity} is 0;
-   * {@code live} counts the instance's live children.
+   * {@code live} counts the instance's live children; {@code capabilities} and {@code admissionKey} (the id of its
+   * admission key) say which admitted requests it can run.
    *
    * @throws IllegalArgumentException for a bad node name or timing
    */
   public ClusterMember(Vertx vertx, Addresses addresses, ClusterOptions options, String instance,
-                       int defaultCapacity, IntSupplier live) {
+                       int defaultCapacity, IntSupplier live, List<String> capabilities, String admissionKey) {
     this.vertx = vertx;
     this.addresses = addresses;
     this.node = options.getNode() != null ? options.getNode() : instance;
@@ -84,6 +88,8 @@ public final class ClusterMember {
     this.live = live;
     this.placesSpawns = vertx.isClustered() || options.isEnabled();
     this.registry = new NodeRegistry(timeoutMillis);
+    this.capabilities = List.copyOf(capabilities);
+    this.admissionKey = admissionKey;
   }
 
   /** This instance's id. */
@@ -163,7 +169,7 @@ public final class ClusterMember {
   NodeInfo self() {
     return new NodeInfo().setNode(node).setInstance(instance).setAddress(addresses.instance(instance))
       .setLive(live.getAsInt()).setCapacity(capacity).setHeartbeatMillis(heartbeatMillis)
-      .setLastSeen(System.currentTimeMillis());
+      .setCapabilities(capabilities).setAdmissionKey(admissionKey).setLastSeen(System.currentTimeMillis());
   }
 
   /** The live instances, this one included (fresh). */
@@ -179,9 +185,24 @@ public final class ClusterMember {
     return all;
   }
 
-  /** The less-loaded instance to forward an unnamed spawn to, or {@code null} to run it here. */
-  NodeInfo pick() {
-    return registry.pick(self(), System.nanoTime());
+  /**
+   * The less-loaded instance that is {@code able} to forward an unnamed spawn to, or {@code null}: run it here
+   * if this instance is able, else nobody can.
+   */
+  NodeInfo pick(Predicate<NodeInfo> able) {
+    NodeInfo self = self();
+    return registry.pick(self, able.test(self), able, System.nanoTime());
+  }
+
+  /** The live instances of {@code node} known here, this one included when it is of that node. */
+  List<NodeInfo> instancesOf(String node) {
+    List<NodeInfo> found = new ArrayList<>();
+    for (NodeInfo n : nodes()) {
+      if (n.getNode().equals(node)) {
+        found.add(n);
+      }
+    }
+    return found;
   }
 
   /** Fails {@code reply} with {@code NODE_LOST} if {@code node} goes silent before it completes. */

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The other service instances one instance has heard from, by instance id, with the time each was last
@@ -61,23 +62,29 @@ final class NodeRegistry {
     return all;
   }
 
-  /**
-   * The least-loaded live instance (lowest live / capacity, then fewest live, then name) if it is less
-   * loaded than {@code self}, else {@code null} (run here). The chosen one is counted one child busier until
-   * its next heartbeat, so that a burst of spawns spreads instead of piling onto it.
-   */
+  /** The least-loaded live instance if it is less loaded than {@code self}, else {@code null} (run here). */
   NodeInfo pick(NodeInfo self, long nowNanos) {
+    return pick(self, true, n -> true, nowNanos);
+  }
+
+  /**
+   * The least-loaded live instance (lowest live / capacity, then fewest live, then name) that is {@code able}, if
+   * {@code self} is not able or that one is less loaded than {@code self}; else {@code null} (run here, or, when
+   * {@code self} is not able, nowhere). The chosen one is counted one child busier until its next heartbeat, so
+   * that a burst of spawns spreads instead of piling onto it.
+   */
+  NodeInfo pick(NodeInfo self, boolean selfAble, Predicate<NodeInfo> able, long nowNanos) {
     NodeInfo best = null;
     for (Entry e : entries.values()) {
       NodeInfo n = e.info();
-      if (nowNanos - e.seenNanos() > timeoutNanos || n.getInstance().equals(self.getInstance())) {
+      if (nowNanos - e.seenNanos() > timeoutNanos || n.getInstance().equals(self.getInstance()) || !able.test(n)) {
         continue;
       }
       if (best == null || LOAD.compare(n, best) < 0) {
         best = n;
       }
     }
-    if (best == null || BY_LOAD.compare(best, self) >= 0) {
+    if (best == null || selfAble && BY_LOAD.compare(best, self) >= 0) {
       return null;
     }
     best.setLive(best.getLive() + 1);

@@ -1,5 +1,6 @@
 package io.procbus.cluster;
 
+import io.procbus.api.Admission;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessInfo;
@@ -14,12 +15,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +35,9 @@ import java.util.function.Supplier;
  * cluster, to the least-loaded live instance — here when this one is as little
  * loaded — forwarded to that instance's address with {@code node} set to its node name. A forwarded request
  * always names the node that receives it, so it runs there and is never forwarded again. The reply is the
- * owning instance's, so the client sends every later command straight there.
+ * owning instance's, so the client sends every later command straight there. A request a bridge admitted goes
+ * only to an instance whose heartbeat has its admission key and the capabilities it requires
+ * ({@code INCAPABLE_NODE} when none, or not the named node, has).
  */
 public final class RoutingService implements ProcessService {
 
@@ -70,27 +75,73 @@ public final class RoutingService implements ProcessService {
   private record Route(String address, String node, boolean named) {
   }
 
+  /**
+   * Where {@code request} runs; an admitted request only where its admission can be opened and its limits
+   * honoured (the {@code admissionKey} and {@code capabilities} of the heartbeats).
+   *
+   * @throws ServiceException {@code INCAPABLE_NODE} when no node, or not the named one, can
+   */
   private Route route(SpawnRequest request) {
     if (request == null) {
       return null; // the instance's own checks refuse it
     }
     String node = request.getNode();
     if (SpawnRequest.LOCAL_NODE.equals(node) || member.node().equals(node)) {
-      return null;
+      return null; // this instance's guard checks that it can
     }
+    Predicate<NodeInfo> able = able(request.getAdmission());
     if (node == null || SpawnRequest.ANY_NODE.equals(node)) {
       if (!placeUnnamed || !member.placesSpawns()) {
         return null;
       }
-      NodeInfo target = member.pick();
+      NodeInfo target = member.pick(able);
+      if (target == null && !able.test(member.self())) {
+        throw incapable("no live node can run it: " + needs(request.getAdmission()));
+      }
       return target == null ? null : new Route(target.getAddress(), target.getNode(), false);
+    }
+    List<NodeInfo> instances = member.instancesOf(node);
+    if (!instances.isEmpty() && instances.stream().noneMatch(able)) {
+      throw incapable("node '" + node + "' cannot run it: " + needs(request.getAdmission()));
     }
     return new Route(member.addresses().node(node), node, true);
   }
 
+  /** Whether an instance can run a request with {@code admission} (any instance, for one without). */
+  private static Predicate<NodeInfo> able(Admission admission) {
+    if (admission == null) {
+      return n -> true;
+    }
+    return n -> admission.getKey() != null && admission.getKey().equals(n.getAdmissionKey())
+      && n.getCapabilities().containsAll(admission.getRequires());
+  }
+
+  private static String needs(Admission admission) {
+    return "it was admitted under key " + admission.getKey() + " and requires " + admission.getRequires()
+      + " (rlimits need prlimit(1), runAs root and setpriv(1))";
+  }
+
+  private static ServiceException incapable(String message) {
+    return new ServiceException(ErrorCode.INCAPABLE_NODE.code(), message,
+      new JsonObject().put("code", ErrorCode.INCAPABLE_NODE.name()));
+  }
+
+  /** {@link #route}, or the failure it throws. */
+  private Future<Route> routeOf(SpawnRequest request) {
+    try {
+      return Future.succeededFuture(route(request));
+    } catch (ServiceException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   @Override
   public Future<ProcessInfo> spawn(SpawnRequest request) {
-    Route route = route(request);
+    Future<Route> routed = routeOf(request);
+    if (routed.failed()) {
+      return Future.failedFuture(routed.cause());
+    }
+    Route route = routed.result();
     if (route == null) {
       return local.spawn(request);
     }
@@ -100,7 +151,11 @@ public final class RoutingService implements ProcessService {
 
   @Override
   public Future<RunResult> run(RunRequest request) {
-    Route route = request == null ? null : route(request.getSpawn());
+    Future<Route> routed = routeOf(request == null ? null : request.getSpawn());
+    if (routed.failed()) {
+      return Future.failedFuture(routed.cause());
+    }
+    Route route = routed.result();
     if (route == null) {
       return local.run(request);
     }

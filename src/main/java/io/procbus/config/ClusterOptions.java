@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * How a node takes part in a procbus cluster: its name, its capacity, and how nodes see each other.
  *
- * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000}}.
+ * <p>JSON: {@code {"enabled":false,"node":"node-1","capacity":512,"heartbeatMillis":1000,"nodeTimeoutMillis":5000,
+ * "admissionKeyFile":"/etc/procbus/admission.key"}}.
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -27,6 +28,7 @@ public class ClusterOptions {
   private int capacity = DEFAULT_CAPACITY;
   private long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
+  private String admissionKeyFile;
 
   /** Every default. */
   public ClusterOptions() {
@@ -39,6 +41,7 @@ public class ClusterOptions {
     this.capacity = other.capacity;
     this.heartbeatMillis = other.heartbeatMillis;
     this.nodeTimeoutMillis = other.nodeTimeoutMillis;
+    this.admissionKeyFile = other.admissionKeyFile;
   }
 
   /** Reads the JSON form (leniently; use {@link ConfigReader} for configuration files). */
@@ -105,6 +108,21 @@ public class ClusterOptions {
   /** Sets the silence after which a node is taken for lost. */
   public ClusterOptions setNodeTimeoutMillis(long nodeTimeoutMillis) {
     this.nodeTimeoutMillis = nodeTimeoutMillis;
+    return this;
+  }
+
+  /**
+   * The file of the key every node of the cluster shares to seal and check what bridges admit (at least 32
+   * bytes, secret), or {@code null}: a random key of this JVM, so requests admitted by this node's bridges run
+   * on this node only.
+   */
+  public String getAdmissionKeyFile() {
+    return admissionKeyFile;
+  }
+
+  /** Sets the file of the cluster's admission key. */
+  public ClusterOptions setAdmissionKeyFile(String admissionKeyFile) {
+    this.admissionKeyFile = admissionKeyFile;
     return this;
   }
 }

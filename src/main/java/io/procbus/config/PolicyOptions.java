@@ -5,9 +5,10 @@ import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where the command policy is ({@code conf/policy.json} is the example). With a policy file, every spawn and
- * run of the service is checked against it (bus callers too); without one, the bridges deny every command and
- * the service itself is unrestricted.
+ * Where the command policy is ({@code conf/policy.json} is the example). With a policy file, the node's bridges
+ * admit every spawn and run against it (and seal it: it then runs as admitted on any node), and the service
+ * checks what bus callers spawn against it; without one, the bridges deny every command and the service runs
+ * what the bus asks (a request a bridge admitted still runs only as sealed).
  *
  * <p>JSON: {@code {"policyFile":"conf/policy.json"}}.
  */

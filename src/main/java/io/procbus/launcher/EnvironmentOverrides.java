@@ -44,6 +44,7 @@ final class EnvironmentOverrides {
     config("PROCBUS_KILL_GRACE_MILLIS", "engine.killGraceMillis", Kind.COUNT),
     config("PROCBUS_TOKEN_FILE", "auth.tokenFile", Kind.TEXT),
     config("PROCBUS_POLICY_FILE", "policy.policyFile", Kind.TEXT),
+    config("PROCBUS_ADMISSION_KEY_FILE", "cluster.admissionKeyFile", Kind.TEXT),
     new Variable("PROCBUS_CLUSTER_MEMBERS", "hz.members", Kind.TEXT, true),
     new Variable("PROCBUS_CLUSTER_PORT", "hz.port", Kind.PORT, true));
 

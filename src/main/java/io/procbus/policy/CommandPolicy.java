@@ -36,15 +36,13 @@ import java.util.regex.PatternSyntaxException;
  * <p>An admitted request runs the resolved program, with the environment {@code PATH=<search path>} plus the
  * caller's allowed variables only, in the resolved working directory (the first root when none is given), with
  * the rule's run-time limit and kill signal; with rlimits it is started through {@code prlimit(1)}, with
- * {@code runAs} (the service is root) through {@code setpriv(1)}, so both apply before the program runs.
+ * {@code runAs} (the service is root) through {@code setpriv(1)}, so both apply before the program runs. An
+ * allowed shell command line becomes the argv {@code <sh on the search path> -c <line>}, wrapped the same way.
  */
 public final class CommandPolicy {
 
   /** Words of the {@code program} denial of a program that is not on the search path (the CLI's exit 127). */
   public static final String NOT_ON_SEARCH_PATH = "is not on the search path";
-
-  private static final List<String> PRLIMIT = List.of("/usr/bin/prlimit", "/bin/prlimit");
-  private static final List<String> SETPRIV = List.of("/usr/bin/setpriv", "/bin/setpriv");
 
   private final PolicyFile file;
   private final List<String> searchPath;
@@ -53,9 +51,26 @@ public final class CommandPolicy {
   private final String prlimit;
   private final String setpriv;
 
-  /** The result of an admission: the request to run and the output budget. */
-  public record Admission(SpawnRequest request, long maxOutputBytes, String rule) {
+  /**
+   * The result of an admission: the request to run, the output budget, the rule's name (null: no policy), the
+   * principal's live-children limit on the executing node, and the {@link Capabilities} the node needs.
+   */
+  public record Decision(SpawnRequest request, long maxOutputBytes, String rule, int maxLiveChildren,
+                         List<String> requires) {
+
+    /** Copies {@code requires}. */
+    public Decision {
+      requires = List.copyOf(requires);
+    }
+
+    /** What a request is when nothing restricts it: itself, without limits. */
+    public static Decision unrestricted(SpawnRequest request) {
+      return new Decision(request, 0, null, Integer.MAX_VALUE, List.of());
+    }
   }
+
+  /** Live children of a principal when its rule sets no {@code maxLiveChildren}. */
+  static final int DEFAULT_MAX_LIVE_CHILDREN = 16;
 
   private CommandPolicy(PolicyFile file) {
     this.file = file;
@@ -89,8 +104,8 @@ public final class CommandPolicy {
       needsPrlimit |= r.rlimits() != null;
       needsSetpriv |= r.runAs() != null;
     }
-    this.prlimit = needsPrlimit ? firstExisting(PRLIMIT, "rlimits need prlimit(1)") : null;
-    this.setpriv = needsSetpriv ? firstExisting(SETPRIV, "runAs needs setpriv(1)") : null;
+    this.prlimit = needsPrlimit ? firstExisting(Capabilities.PRLIMIT, "rlimits need prlimit(1)") : null;
+    this.setpriv = needsSetpriv ? firstExisting(Capabilities.SETPRIV, "runAs needs setpriv(1)") : null;
   }
 
   /**
@@ -127,15 +142,17 @@ public final class CommandPolicy {
   }
 
   /**
-   * Admits {@code request} from {@code principal}, which runs {@code liveChildren} children now.
+   * Admits {@code request} from {@code principal}, which runs {@code liveChildren} children now (a bridge, which
+   * does not know where the child will run, passes 0: the executing node checks the decision's
+   * {@code maxLiveChildren} with {@link #checkChildren}).
    *
    * @return the request to run instead (resolved program, filtered environment, checked cwd, limits)
    * @throws ServiceException {@code DENIED} naming the check and the rule
    */
-  public Admission admit(Principal principal, SpawnRequest request, int liveChildren) {
+  public Decision admit(Principal principal, SpawnRequest request, int liveChildren) {
     PolicyFile.Rule rule = ruleOf(principal);
     if (rule == null) {
-      throw denied("subject", null, "no policy rule for principal " + principal.name() + " (roles "
+      throw denied("subject", (PolicyFile.Rule) null, "no policy rule for principal " + principal.name() + " (roles "
         + principal.roles() + ")");
     }
     long size = commandBytes(request);
@@ -147,11 +164,18 @@ public final class CommandPolicy {
     ProcessOptions options = request.getOptions() == null ? new ProcessOptions()
       : new ProcessOptions(request.getOptions());
     List<String> argv;
-    if (request.getShell() != null) {
+    if (request.getShell() != null && request.getCommand() == null) {
       if (!rule.allowsShell()) {
         throw denied("shell", rule, "shell command lines are not allowed");
       }
-      argv = null;
+      // an argv like any other (sh from the search path), so that the wrappers apply and it runs as admitted
+      // on any node, whatever that node's engine.shell
+      String sh = resolve("sh");
+      if (sh == null) {
+        throw denied("shell", rule, "no sh on the search path " + searchPath);
+      }
+      argv = new ArrayList<>(List.of(sh, "-c", request.getShell()));
+      out.setShell(null);
     } else {
       List<String> command = request.getCommand();
       if (command == null || command.isEmpty()) {
@@ -189,40 +213,52 @@ public final class CommandPolicy {
     if (request.isDetached() && !rule.allowsDetached()) {
       throw denied("detached", rule, "detached processes are not allowed");
     }
-    int maxChildren = rule.maxLiveChildren() == null ? 16 : rule.maxLiveChildren();
-    if (liveChildren >= maxChildren) {
-      throw denied("children", rule, principal.name() + " runs " + liveChildren + " children (maxLiveChildren "
-        + maxChildren + ")");
-    }
+    int maxChildren = rule.maxLiveChildren() == null ? DEFAULT_MAX_LIVE_CHILDREN : rule.maxLiveChildren();
+    List<String> requires = new ArrayList<>();
     if (rule.runtimeLimit() > 0) {
       long asked = request.getTimeoutMillis();
       out.setTimeoutMillis(asked == 0 ? rule.runtimeLimit() : Math.min(asked, rule.runtimeLimit()));
       out.setKillSignal(signal(rule).name());
     }
-    if (argv != null) {
-      List<String> wrapped = new ArrayList<>();
-      if (rule.runAs() != null) {
-        if (!serviceIsRoot()) {
-          throw denied("runAs", rule, "runAs needs the service to run as root");
-        }
-        wrapped.addAll(List.of(setpriv, "--reuid=" + rule.runAs().uid(), "--regid=" + rule.runAs().gid(),
-          "--clear-groups", "--"));
+    List<String> wrapped = new ArrayList<>();
+    if (rule.runAs() != null) {
+      if (!Capabilities.isRoot()) {
+        throw denied("runAs", rule, "runAs needs the service to run as root");
       }
-      if (rule.rlimits() != null) {
-        wrapped.add(prlimit);
-        rlimit(wrapped, "--nofile=", rule.rlimits().nofile());
-        rlimit(wrapped, "--as=", rule.rlimits().as());
-        rlimit(wrapped, "--cpu=", rule.rlimits().cpu());
-        rlimit(wrapped, "--nproc=", rule.rlimits().nproc());
-        rlimit(wrapped, "--fsize=", rule.rlimits().fsize());
-        rlimit(wrapped, "--core=", rule.rlimits().core());
-        wrapped.add("--");
-      }
-      wrapped.addAll(argv);
-      out.setCommand(wrapped);
+      wrapped.addAll(List.of(setpriv, "--reuid=" + rule.runAs().uid(), "--regid=" + rule.runAs().gid(),
+        "--clear-groups", "--"));
+      requires.add(Capabilities.RUN_AS);
     }
+    if (rule.rlimits() != null) {
+      wrapped.add(prlimit);
+      requires.add(Capabilities.RLIMITS);
+      rlimit(wrapped, "--nofile=", rule.rlimits().nofile());
+      rlimit(wrapped, "--as=", rule.rlimits().as());
+      rlimit(wrapped, "--cpu=", rule.rlimits().cpu());
+      rlimit(wrapped, "--nproc=", rule.rlimits().nproc());
+      rlimit(wrapped, "--fsize=", rule.rlimits().fsize());
+      rlimit(wrapped, "--core=", rule.rlimits().core());
+      wrapped.add("--");
+    }
+    wrapped.addAll(argv);
+    out.setCommand(wrapped);
     out.setOptions(options);
-    return new Admission(out, rule.outputLimit(), rule.name());
+    Decision decision = new Decision(out, rule.outputLimit(), rule.name(), maxChildren, requires);
+    checkChildren(decision, principal.name(), liveChildren);
+    return decision;
+  }
+
+  /**
+   * Refuses a spawn of {@code principal}, which runs {@code liveChildren} children on this node, when the decision
+   * allows no more.
+   *
+   * @throws ServiceException {@code DENIED} ({@code children})
+   */
+  public static void checkChildren(Decision decision, String principal, int liveChildren) {
+    if (liveChildren >= decision.maxLiveChildren()) {
+      throw denied("children", decision.rule(), principal + " runs " + liveChildren + " children (maxLiveChildren "
+        + decision.maxLiveChildren() + ")");
+    }
   }
 
   /** The kill signal the rule that applies to {@code principal} sends at its limits ({@code KILL} by default). */
@@ -352,16 +388,11 @@ public final class CommandPolicy {
   }
 
   private static String firstExisting(List<String> candidates, String what) {
-    for (String c : candidates) {
-      if (Files.isExecutable(Path.of(c))) {
-        return c;
-      }
+    String found = Capabilities.firstExisting(candidates);
+    if (found == null) {
+      throw new IllegalArgumentException("bad policy: " + what + ", not found at " + candidates);
     }
-    throw new IllegalArgumentException("bad policy: " + what + ", not found at " + candidates);
-  }
-
-  private static boolean serviceIsRoot() {
-    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    return found;
   }
 
   private static <T> List<T> list(List<T> l) {
@@ -383,7 +414,10 @@ public final class CommandPolicy {
   }
 
   private static ServiceException denied(String check, PolicyFile.Rule rule, String message) {
-    String name = rule == null ? null : rule.name();
+    return denied(check, rule == null ? null : rule.name(), message);
+  }
+
+  private static ServiceException denied(String check, String name, String message) {
     return new ServiceException(ErrorCode.DENIED.code(), "denied by " + check
       + (name == null ? "" : " (policy rule " + name + ")") + ": " + message,
       new JsonObject().put("code", ErrorCode.DENIED.name()).put("rule", check).put("policyRule", name));
@@ -391,6 +425,6 @@ public final class CommandPolicy {
 
   /** A denial for a check made outside the policy file (a bridge without a policy, for instance). */
   public static ServiceException deny(String check, String message) {
-    return denied(check, null, message);
+    return denied(check, (String) null, message);
   }
 }

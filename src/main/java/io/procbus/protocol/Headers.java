@@ -16,6 +16,13 @@ public final class Headers {
    * connection (issue 5). Never forwarded onto the bus.
    */
   public static final String AUTHORIZATION = "authorization";
+  /**
+   * Commands a bridge forwards: {@link #ORIGIN_BRIDGE}. A service refuses a {@code spawn} or {@code run} with this
+   * header and no {@code admission} with {@code DENIED}.
+   */
+  public static final String ORIGIN = "origin";
+  /** The value of {@link #ORIGIN} on what a bridge forwards. */
+  public static final String ORIGIN_BRIDGE = "bridge";
 
   private Headers() {
   }

@@ -157,7 +157,7 @@ final class ProcessServiceImpl implements ProcessService {
     if (request.getTimeoutMillis() < 0) {
       throw invalid("timeoutMillis must be 0 or more");
     }
-    CommandPolicy.Admission admission;
+    CommandPolicy.Decision admission;
     try {
       admission = guard.admit(owner, request, owner == null ? 0 : liveByOwner.getOrDefault(owner, 0));
     } catch (ServiceException e) {

@@ -4,6 +4,7 @@ import io.procbus.api.ProcessService;
 import io.procbus.cluster.ClusterMember;
 import io.procbus.cluster.RoutingService;
 import io.procbus.config.ProcbusOptions;
+import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.protocol.Addresses;
@@ -40,7 +41,7 @@ public class ProcessVerticle extends VerticleBase {
   private ServiceSettings settings;
   private ProcessServiceImpl service;
   private ClusterMember member;
-  private ServiceGuard guard;
+  private NodeTrust trust;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   @Override
@@ -58,13 +59,16 @@ public class ProcessVerticle extends VerticleBase {
     }
     Addresses addresses = new Addresses(settings.prefix());
     try {
+      // the node's policy, tokens, admission key and audit log, read once for all its parts
+      trust = NodeTrust.acquire(vertx, options);
       member = new ClusterMember(vertx, addresses, options.getCluster(), settings.instance(), settings.maxProcesses(),
-        () -> service.liveCount());
-      // the command policy (when configured) and the audit log: last, as it opens the log
-      guard = ServiceGuard.fromConfig(options, settings.instance());
+        () -> service.liveCount(), trust.capabilities(), trust.key().id());
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+      // a failed start is not stopped: give the trust back now
+      return (trust == null ? Future.<Void>succeededFuture() : trust.release(vertx)).transform(v ->
+        Future.failedFuture(e));
     }
+    ServiceGuard guard = new ServiceGuard(trust, settings.instance());
     LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
     service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
     service.guard(guard);
@@ -87,23 +91,21 @@ public class ProcessVerticle extends VerticleBase {
       .setAddress(address)
       .setIncludeDebugInfo(false)
       .addInterceptor(new RequestValidator())
+      .addInterceptor(new BridgeOriginCheck())
       .register(ProcessService.class, routed));
   }
 
   @Override
   public Future<?> stop() {
     if (service == null) {
-      return Future.succeededFuture();
+      return trust == null ? Future.succeededFuture() : trust.release(vertx);
     }
     Future<Void> left = member == null ? Future.succeededFuture() : member.stop();
     return left.transform(v -> service.stop()).eventually(() -> {
       List<Future<Void>> unregistered = new ArrayList<>();
       consumers.forEach(c -> unregistered.add(c.unregister()));
       return Future.join(unregistered);
-    }).eventually(() -> vertx.executeBlocking(() -> {
-      guard.audit().close(); // writes what is queued
-      return null;
-    }));
+    }).eventually(() -> trust.release(vertx)); // the last part of the node closes the audit log
   }
 
   /** This instance's id ({@code instance} in the config, or a random UUID). Set once started. */

@@ -25,14 +25,14 @@ import java.util.logging.Logger;
  * <p>The data-object converters ignore fields of a wrong type; this check refuses them instead, and refuses
  * unknown fields, so that a misspelt option is an error rather than a silent default.
  */
-final class RequestValidator implements ServiceInterceptor {
+public final class RequestValidator implements ServiceInterceptor {
 
   private static final Logger LOG = Logger.getLogger(RequestValidator.class.getName());
 
   /** The JSON type a field must have. */
   enum Type {
     STRING, BOOLEAN, INT, LONG, BASE64, STRING_ARRAY, STRING_MAP, SPAWN_REQUEST, RUN_REQUEST, PROCESS_OPTIONS, STDIO,
-    STDIO_MODE
+    STDIO_MODE, ADMISSION
   }
 
   /** A field: its type, and whether it must be present and not null. */
@@ -73,7 +73,17 @@ final class RequestValidator implements ServiceInterceptor {
     "detached", optional(Type.BOOLEAN),
     "timeoutMillis", optional(Type.LONG),
     "killSignal", optional(Type.STRING),
-    "node", optional(Type.STRING));
+    "node", optional(Type.STRING),
+    "admission", optional(Type.ADMISSION));
+
+  static final Map<String, Field> ADMISSION = Map.of(
+    "principal", optional(Type.STRING),
+    "rule", optional(Type.STRING),
+    "maxOutputBytes", optional(Type.LONG),
+    "maxLiveChildren", optional(Type.INT),
+    "requires", optional(Type.STRING_ARRAY),
+    "key", optional(Type.STRING),
+    "mac", optional(Type.STRING));
 
   static final Map<String, Field> RUN_REQUEST = Map.of(
     "spawn", optional(Type.SPAWN_REQUEST),
@@ -108,8 +118,8 @@ final class RequestValidator implements ServiceInterceptor {
     return Future.succeededFuture(message);
   }
 
-  /** What is wrong with a command, or {@code null}. */
-  static String check(String action, Object body) {
+  /** What is wrong with a command (a bridge checks with it before it admits), or {@code null}. */
+  public static String check(String action, Object body) {
     if (action == null) {
       return "no '" + Headers.ACTION + "' header";
     }
@@ -205,6 +215,8 @@ final class RequestValidator implements ServiceInterceptor {
         return v instanceof JsonObject o ? fields(at, o, PROCESS_OPTIONS) : at + " must be an object";
       case STDIO:
         return v instanceof JsonObject o ? fields(at, o, STDIO) : at + " must be an object";
+      case ADMISSION:
+        return v instanceof JsonObject o ? fields(at, o, ADMISSION) : at + " must be an object";
       default:
         throw new AssertionError(type);
     }

@@ -7,11 +7,13 @@ import io.procbus.api.Stdio;
 import io.procbus.client.ProcessClient;
 import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -31,15 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The benchmark: W1–W5 of issue 2 on the procbus engine, W1–W3 also through the local event bus (a
- * {@code ProcessVerticle} and the Java {@code ProcessClient} in the same Vert.x), each beside the
- * {@code java.lang.Process} baseline measured in the same run, printed as one table with ratios to it.
+ * The benchmark: W1–W5 on the procbus engine and through the local event bus (a {@code ProcessVerticle} and
+ * the Java {@code ProcessClient} in the same Vert.x), beside two references measured in the same run and the
+ * same rounds: the C program {@code bench/ref.c} (posix_spawn, pipes, pidfds and epoll in one thread) and
+ * {@code java.lang.Process}.
  *
  * <p>With {@code --cluster}, W1–W3 also run with the client in this JVM and every child on a second procbus
- * node in another JVM ({@link ClusterBench}), in the same run and against the same baseline.
- *
- * <p>With {@code --cli}, the CLI figures too ({@link CliBench}): {@code bin/procbus run -- true} and
- * {@code run -- cat}, against the local {@code true} and {@code cat}.
+ * node in another JVM ({@link ClusterBench}). Every figure is measured in {@code --rounds} rounds (default 3;
+ * the implementations take turns within a round) and written with its min, median and max to the JSON file
+ * {@code --out} (default {@code target/bench/results.json}); {@link BenchTable} renders the tables from it.
  *
  * <p>Run with {@code bench/run} (or {@code bench/run --quick} for a short smoke run). Not a test: nothing
  * here is timed by the build.
@@ -52,42 +54,68 @@ public final class Bench {
     .setStdin(Stdio.pipe()).setStdout(Stdio.pipe()).setStderr(Stdio.devNull());
 
   private final boolean quick;
+  private final Options options;
   private final Vertx vertx;
   private final ProcessEngine engine;
   private final ProcessEngine bus;
-  private final List<Row> rows = new ArrayList<>();
+  private final Figures figures = new Figures();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
   private ClusterBench cluster;
-  /** With {@code --cli}: also the CLI figures ({@link CliBench}). */
-  private boolean cli;
-  /** With {@code --only=W1,W2}: the workloads to run; else null (all). */
-  private List<String> only;
 
-  /** One line of the table; {@code pass} is null where the issue sets no target. */
-  record Row(String workload, String metric, String unit, double engine, double baseline, String target,
-             Boolean pass) {
+  /** The command line: {@code --quick --cluster --only=W1,W3 --rounds=N --ref=PATH --out=PATH}. */
+  record Options(boolean quick, boolean cluster, List<String> only, int rounds, Path ref, Path out) {
+
+    static Options parse(String[] args) {
+      boolean quick = false;
+      boolean cluster = false;
+      List<String> only = null;
+      int rounds = 3;
+      Path ref = Path.of("target", "bench-ref");
+      Path out = Path.of("target", "bench", "results.json");
+      for (String arg : args) {
+        if (arg.equals("--quick")) {
+          quick = true;
+        } else if (arg.equals("--cluster")) {
+          cluster = true;
+        } else if (arg.startsWith("--only=")) {
+          only = List.of(arg.substring("--only=".length()).split(","));
+        } else if (arg.startsWith("--rounds=")) {
+          rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+        } else if (arg.startsWith("--ref=")) {
+          ref = Path.of(arg.substring("--ref=".length()));
+        } else if (arg.startsWith("--out=")) {
+          out = Path.of(arg.substring("--out=".length()));
+        } else {
+          throw new IllegalArgumentException("unknown option " + arg
+            + " (known: --quick --cluster --only=W1,.. --rounds=N --ref=PATH --out=PATH)");
+        }
+      }
+      if (rounds < 3) {
+        throw new IllegalArgumentException("--rounds must be at least 3: min, median and max need three");
+      }
+      return new Options(quick, cluster, only, rounds, ref, out);
+    }
   }
 
-  private Bench(boolean quick) throws Exception {
-    this.quick = quick;
+  private Bench(Options options) throws Exception {
+    this.options = options;
+    this.quick = options.quick();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.engine = ProcessEngine.create(vertx);
-    // the same workloads through the local event bus: a ProcessVerticle and the Java client in this Vert.x
-    vertx.deployVerticle(new ProcessVerticle()).await(30, TimeUnit.SECONDS);
+    // the same workloads through the local event bus: a ProcessVerticle and the Java client in this Vert.x,
+    // with room for W4's children under one owner
+    JsonObject limits = new JsonObject().put("maxProcesses", 4096).put("maxProcessesPerOwner", 4096);
+    vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(new JsonObject()
+      .put("limits", limits))).await(30, TimeUnit.SECONDS);
     this.bus = ProcessClient.create(vertx);
   }
 
   public static void main(String[] args) throws Exception {
-    boolean quick = Arrays.asList(args).contains("--quick");
-    Bench bench = new Bench(quick);
+    Options options = Options.parse(args);
+    check(Files.isExecutable(options.ref()), "no C reference at " + options.ref() + " (bench/run compiles it)");
+    Bench bench = new Bench(options);
     try {
-      for (String arg : args) {
-        if (arg.startsWith("--only=")) {
-          bench.only = List.of(arg.substring("--only=".length()).split(","));
-        }
-      }
-      bench.cli = Arrays.asList(args).contains("--cli");
-      if (Arrays.asList(args).contains("--cluster")) {
+      if (options.cluster()) {
         bench.cluster = ClusterBench.start();
       }
       bench.run();
@@ -103,9 +131,10 @@ public final class Bench {
   }
 
   private void run() throws Exception {
-    System.out.printf(Locale.ROOT, "procbus engine bench%s: %d cores, %s, Java %s%n", quick ? " (--quick)" : "",
-      Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.version"),
-      System.getProperty("java.version"));
+    String load = String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+    System.out.printf(Locale.ROOT, "procbus bench%s: %d cores, Linux %s, Java %s, %d rounds, load average %s%n",
+      quick ? " (--quick)" : "", Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
+      System.getProperty("java.version"), options.rounds(), load);
     if (runs("W1")) {
       w1();
     }
@@ -121,35 +150,42 @@ public final class Bench {
     if (runs("W5")) {
       w5();
     }
-    if (cli) {
-      cli();
-    }
-    print();
-  }
-
-  // --- CLI: bin/procbus run -- true (JVM start included), and run -- cat throughput
-
-  private void cli() throws Exception {
-    int runs = quick ? 5 : 15;
-    long bytes = (quick ? 16L : 64L) << 20;
-    try (CliBench b = CliBench.start()) {
-      double baseline = seconds(() -> new ProcessBuilder("true").start().waitFor()) * 1000;
-      double cds = b.trueMillis(true, runs);
-      double plain = b.trueMillis(false, runs);
-      rows.add(new Row("CLI bin/procbus run -- true, AppCDS", "wall, median of " + runs, "ms", cds, baseline,
-        "<= 300 ms", cds <= 300));
-      rows.add(new Row("CLI bin/procbus run -- true, no AppCDS", "wall, median of " + runs, "ms", plain, baseline,
-        "", null));
-      double cat = b.catMBps(bytes);
-      double local = CliBench.pipe(new ProcessBuilder("cat"), bytes);
-      rows.add(new Row("CLI bin/procbus run -- cat, " + (bytes >> 20) + " MiB", "stdin to stdout", "MB/s", cat, local,
-        "", null));
-    }
+    JsonObject results = figures.toJson().put("quick", quick).put("rounds", options.rounds())
+      .put("machine", machine(load)).put("jvm", System.getProperty("java.vm.name") + " "
+        + System.getProperty("java.version")).put("commit", System.getProperty("bench.commit", "unknown"))
+      .put("date", java.time.Instant.now().toString());
+    Files.createDirectories(options.out().toAbsolutePath().getParent());
+    Files.writeString(options.out(), results.encodePrettily() + "\n");
+    System.out.println();
+    System.out.println(BenchTable.render(results, options.out().toString()));
+    System.out.println("results: " + options.out());
   }
 
   /** Whether workload {@code w} runs: all of them unless {@code --only=W1,W3} names some. */
   private boolean runs(String w) {
-    return only == null || only.contains(w);
+    return options.only() == null || options.only().contains(w);
+  }
+
+  /** The machine the figures come from. */
+  private static JsonObject machine(String load) throws Exception {
+    String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+      .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    long memKiB = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+      .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    return new JsonObject().put("cores", Runtime.getRuntime().availableProcessors()).put("cpu", cpu)
+      .put("memoryMiB", memKiB / 1024).put("kernel", System.getProperty("os.version"))
+      .put("loadAverageAtStart", load);
+  }
+
+  /** Runs the C reference with {@code args}; its one line of JSON. */
+  private JsonObject ref(String... args) throws Exception {
+    List<String> argv = new ArrayList<>();
+    argv.add(options.ref().toString());
+    argv.addAll(List.of(args));
+    Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    check(p.waitFor(600, TimeUnit.SECONDS) && p.exitValue() == 0, "C reference failed: " + argv);
+    return new JsonObject(out);
   }
 
   // --- W1: spawn rate
@@ -157,19 +193,23 @@ public final class Bench {
   private void w1() throws Exception {
     int total = quick ? 400 : 2000;
     int inFlight = 32;
+    figures.describe("W1", "spawn /bin/true x" + total + ", " + inFlight + " in flight");
     w1Engine(engine, 200, inFlight); // warm-up
     w1Engine(bus, 200, inFlight);
     w1Baseline(200, inFlight);
-    double engineRate = total / seconds(() -> w1Engine(engine, total, inFlight));
-    double busRate = total / seconds(() -> w1Engine(bus, total, inFlight));
-    double baseRate = total / seconds(() -> w1Baseline(total, inFlight));
-    String name = "W1 spawn /bin/true x" + total + ", 32 in flight";
-    rows.add(new Row(name, "spawns/s, engine", "/s", engineRate, baseRate, ">= 2000/s", engineRate >= 2000));
-    rows.add(new Row(name, "spawns/s, local bus", "/s", busRate, baseRate, ">= 0.75x engine", busRate >= 0.75 * engineRate));
     if (cluster != null) {
       w1Engine(cluster.engine(), 200, inFlight);
-      double clusterRate = total / seconds(() -> w1Engine(cluster.engine(), total, inFlight));
-      rows.add(new Row(name, "spawns/s, cluster", "/s", clusterRate, baseRate, ">= 1000/s", clusterRate >= 1000));
+    }
+    String m = BenchTable.SPAWNS;
+    for (int r = 0; r < options.rounds(); r++) {
+      figures.add("W1", m, BenchTable.C, ref("w1", Integer.toString(total), Integer.toString(inFlight))
+        .getDouble("spawnsPerSecond"));
+      figures.add("W1", m, BenchTable.JDK, total / seconds(() -> w1Baseline(total, inFlight)));
+      figures.add("W1", m, BenchTable.ENGINE, total / seconds(() -> w1Engine(engine, total, inFlight)));
+      figures.add("W1", m, BenchTable.BUS, total / seconds(() -> w1Engine(bus, total, inFlight)));
+      if (cluster != null) {
+        figures.add("W1", m, BenchTable.CLUSTER, total / seconds(() -> w1Engine(cluster.engine(), total, inFlight)));
+      }
     }
   }
 
@@ -217,24 +257,28 @@ public final class Bench {
   private void w2() throws Exception {
     long one = quick ? 256L << 20 : 2048L << 20;
     long each = quick ? 32L << 20 : 256L << 20;
+    figures.describe("W2", "head -c " + (one >> 20) + "MiB /dev/zero, 1 child");
+    figures.describe("W2x8", "head -c " + (each >> 20) + "MiB /dev/zero, 8 children at once");
     w2Engine(engine, 1, 64L << 20); // warm-up
     w2Engine(bus, 1, 64L << 20);
     w2Baseline(1, 64L << 20);
-    double e1 = one / seconds(() -> w2Engine(engine, 1, one)) / 1e6;
-    double u1 = one / seconds(() -> w2Engine(bus, 1, one)) / 1e6;
-    double b1 = one / seconds(() -> w2Baseline(1, one)) / 1e6;
-    String name = "W2 head -c " + (one >> 20) + "MiB /dev/zero, 1 child";
-    rows.add(new Row(name, "throughput, engine", "MB/s", e1, b1, ">= 0.85x baseline", e1 >= 0.85 * b1));
-    rows.add(new Row(name, "throughput, local bus", "MB/s", u1, b1, ">= 1500 MB/s", u1 >= 1500));
     if (cluster != null) {
       w2Engine(cluster.engine(), 1, 64L << 20);
-      double c1 = one / seconds(() -> w2Engine(cluster.engine(), 1, one)) / 1e6;
-      rows.add(new Row(name, "throughput, cluster", "MB/s", c1, b1, ">= 500 MB/s", c1 >= 500));
     }
-    double e8 = 8 * each / seconds(() -> w2Engine(engine, 8, each)) / 1e6;
-    double b8 = 8 * each / seconds(() -> w2Baseline(8, each)) / 1e6;
-    rows.add(new Row("W2 8 children x " + (each >> 20) + "MiB", "throughput", "MB/s", e8, b8,
-      ">= 0.85x baseline", e8 >= 0.85 * b8));
+    String m = BenchTable.MBS;
+    for (int r = 0; r < options.rounds(); r++) {
+      figures.add("W2", m, BenchTable.C, ref("w2", "1", Long.toString(one)).getDouble("megabytesPerSecond"));
+      figures.add("W2", m, BenchTable.JDK, one / seconds(() -> w2Baseline(1, one)) / 1e6);
+      figures.add("W2", m, BenchTable.ENGINE, one / seconds(() -> w2Engine(engine, 1, one)) / 1e6);
+      figures.add("W2", m, BenchTable.BUS, one / seconds(() -> w2Engine(bus, 1, one)) / 1e6);
+      if (cluster != null) {
+        figures.add("W2", m, BenchTable.CLUSTER, one / seconds(() -> w2Engine(cluster.engine(), 1, one)) / 1e6);
+      }
+      figures.add("W2x8", m, BenchTable.C, ref("w2", "8", Long.toString(each)).getDouble("megabytesPerSecond"));
+      figures.add("W2x8", m, BenchTable.JDK, 8 * each / seconds(() -> w2Baseline(8, each)) / 1e6);
+      figures.add("W2x8", m, BenchTable.ENGINE, 8 * each / seconds(() -> w2Engine(engine, 8, each)) / 1e6);
+      figures.add("W2x8", m, BenchTable.BUS, 8 * each / seconds(() -> w2Engine(bus, 8, each)) / 1e6);
+    }
   }
 
   private void w2Engine(ProcessEngine engine, int children, long bytes) throws Exception {
@@ -287,25 +331,24 @@ public final class Bench {
 
   private void w3() throws Exception {
     int n = quick ? 5000 : 20000;
+    figures.describe("W3", "round trip of 64 B through cat, " + n + " times");
     Buffer line = Buffer.buffer("x".repeat(63) + "\n");
-    long[] engineNs = w3Engine(engine, line, n);
-    long[] busNs = w3Engine(bus, line, n);
-    long[] baseNs = w3Baseline(line.getBytes(), n);
-    double b50 = percentile(baseNs, 50) / 1e3;
-    double b99 = percentile(baseNs, 99) / 1e3;
-    String name = "W3 cat round trip, " + n + " x 64 B";
-    double e50 = percentile(engineNs, 50) / 1e3;
-    double u50 = percentile(busNs, 50) / 1e3;
-    rows.add(new Row(name, "p50, engine", "us", e50, b50, "<= 40 us", e50 <= 40));
-    rows.add(new Row(name, "p99, engine", "us", percentile(engineNs, 99) / 1e3, b99, "-", null));
-    rows.add(new Row(name, "p50, local bus", "us", u50, b50, "<= 80 us", u50 <= 80));
-    rows.add(new Row(name, "p99, local bus", "us", percentile(busNs, 99) / 1e3, b99, "-", null));
-    if (cluster != null) {
-      long[] clusterNs = w3Engine(cluster.engine(), line, n);
-      double c50 = percentile(clusterNs, 50) / 1e3;
-      rows.add(new Row(name, "p50, cluster", "us", c50, b50, "<= 300 us", c50 <= 300));
-      rows.add(new Row(name, "p99, cluster", "us", percentile(clusterNs, 99) / 1e3, b99, "-", null));
+    for (int r = 0; r < options.rounds(); r++) {
+      JsonObject c = ref("w3", Integer.toString(n));
+      figures.add("W3", BenchTable.P50, BenchTable.C, c.getDouble("p50Micros"));
+      figures.add("W3", BenchTable.P99, BenchTable.C, c.getDouble("p99Micros"));
+      latencies(BenchTable.JDK, w3Baseline(line.getBytes(), n));
+      latencies(BenchTable.ENGINE, w3Engine(engine, line, n));
+      latencies(BenchTable.BUS, w3Engine(bus, line, n));
+      if (cluster != null) {
+        latencies(BenchTable.CLUSTER, w3Engine(cluster.engine(), line, n));
+      }
     }
+  }
+
+  private void latencies(String impl, long[] nanos) {
+    figures.add("W3", BenchTable.P50, impl, percentile(nanos, 50) / 1e3);
+    figures.add("W3", BenchTable.P99, impl, percentile(nanos, 99) / 1e3);
   }
 
   private long[] w3Engine(ProcessEngine engine, Buffer line, int n) throws Exception {
@@ -367,25 +410,34 @@ public final class Bench {
 
   private void w4() throws Exception {
     int n = quick ? 300 : 1000;
-    w4Engine(10); // warm-up
-    int threads10 = w4Engine(10)[1];
-    long t = System.nanoTime();
-    int[] e = w4Engine(n);
-    double eWall = (System.nanoTime() - t) / 1e9;
+    figures.describe("W4", n + " live cat: spawn all, echo a line through each, close stdin, reap all");
+    w4Engine(engine, 10); // warm-up
+    w4Engine(bus, 10);
     w4Baseline(10);
-    int base10 = w4Baseline(10)[1];
-    t = System.nanoTime();
-    int[] b = w4Baseline(n);
-    double bWall = (System.nanoTime() - t) / 1e9;
-    String name = "W4 " + n + " live cat: spawn + echo + close + reap";
-    rows.add(new Row(name, "wall", "s", eWall, bWall, "<= 1.2 s", eWall <= 1.2));
-    rows.add(new Row(name, "threads vs 10 live", "+threads", e[1] - threads10, b[1] - base10, "<= +2",
-      e[1] - threads10 <= 2));
-    rows.add(new Row(name, "RSS growth at peak", "MiB", e[0] / 1024.0, b[0] / 1024.0, "-", null));
+    for (int r = 0; r < options.rounds(); r++) {
+      figures.add("W4", BenchTable.WALL, BenchTable.C, ref("w4", Integer.toString(n)).getDouble("wallSeconds"));
+      w4Round(BenchTable.JDK, n, () -> w4Baseline(10), () -> w4Baseline(n));
+      w4Round(BenchTable.ENGINE, n, () -> w4Engine(engine, 10), () -> w4Engine(engine, n));
+      w4Round(BenchTable.BUS, n, () -> w4Engine(bus, 10), () -> w4Engine(bus, n));
+    }
+  }
+
+  private interface W4Run {
+    int[] run() throws Exception;
+  }
+
+  /** One round of W4 for {@code impl}: threads at 10 live children, then the wall, threads and RSS of n. */
+  private void w4Round(String impl, int n, W4Run ten, W4Run all) throws Exception {
+    int threads10 = ten.run()[1];
+    long t = System.nanoTime();
+    int[] peak = all.run();
+    figures.add("W4", BenchTable.WALL, impl, (System.nanoTime() - t) / 1e9);
+    figures.add("W4", BenchTable.THREADS, impl, peak[1] - threads10);
+    figures.add("W4", BenchTable.RSS, impl, peak[0] / 1024.0);
   }
 
   /** Returns {RSS growth in KiB at peak, threads at peak}. */
-  private int[] w4Engine(int n) throws Exception {
+  private int[] w4Engine(ProcessEngine engine, int n) throws Exception {
     gc();
     long rss0 = rssKiB();
     List<ChildProcess> children = new ArrayList<>(n);
@@ -441,10 +493,11 @@ public final class Bench {
 
   private void w5() throws Exception {
     long window = quick ? 2000 : 5000;
-    double e = w5Engine(window) / 1024.0;
-    double b = w5Baseline(window) / 1024.0;
-    rows.add(new Row("W5 yes, reader paused " + window / 1000 + " s", "peak RSS growth", "MiB", e, b, "<= 1 MiB",
-      e <= 1.0));
+    figures.describe("W5", "yes, its reader paused for " + window / 1000 + " s");
+    for (int r = 0; r < options.rounds(); r++) {
+      figures.add("W5", BenchTable.RSS, BenchTable.ENGINE, w5Engine(window) / 1024.0);
+      figures.add("W5", BenchTable.RSS, BenchTable.JDK, w5Baseline(window) / 1024.0);
+    }
   }
 
   private long w5Engine(long windowMs) throws Exception {
@@ -533,26 +586,9 @@ public final class Bench {
     }
   }
 
-  private static void check(boolean ok, String what) {
+  static void check(boolean ok, String what) {
     if (!ok) {
       throw new IllegalStateException(what);
     }
-  }
-
-  private void print() {
-    String fmt = "| %-48s | %-30s | %12s | %12s | %8s | %-17s | %-4s |%n";
-    System.out.println();
-    System.out.printf(Locale.ROOT, fmt, "workload", "metric", "procbus", "j.l.Process", "ratio", "target", "ok");
-    System.out.println("|" + "-".repeat(50) + "|" + "-".repeat(32) + "|" + "-".repeat(14) + "|" + "-".repeat(14) + "|"
-      + "-".repeat(10) + "|" + "-".repeat(19) + "|" + "-".repeat(6) + "|");
-    for (Row r : rows) {
-      String ratio = r.baseline() == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", r.engine() / r.baseline());
-      System.out.printf(Locale.ROOT, fmt, r.workload(), r.metric() + " (" + r.unit() + ")", num(r.engine()),
-        num(r.baseline()), ratio, r.target(), r.pass() == null ? "" : r.pass() ? "yes" : "NO");
-    }
-  }
-
-  private static String num(double v) {
-    return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
   }
 }

@@ -22,12 +22,10 @@ import java.util.List;
  */
 public final class DateProtocolExample {
 
-  /** The program that prints the date, and its arguments. */
-  static final List<String> DATE_COMMAND = List.of("date", "+%Y-%m-%d %H:%M:%S");
-
   private DateProtocolExample() {
   }
 
+  // tag::date-protocol[]
   /** Collects the child's output and completes {@code exitFuture} when the child exits. */
   static final class DateProtocol implements SubprocessProtocol {
     private final Promise<Void> exitFuture;
@@ -56,7 +54,7 @@ public final class DateProtocolExample {
     // Create the subprocess controlled by the protocol DateProtocol,
     // redirect the standard output into a pipe
     ProcessOptions options = new ProcessOptions().setStdin(Stdio.inherit()).setStderr(Stdio.inherit());
-    return engine.subprocessExec(protocol, DATE_COMMAND, options)
+    return engine.subprocessExec(protocol, List.of("date", "+%Y-%m-%d %H:%M:%S"), options)
       // Wait for the subprocess exit using the processExited() method of the protocol
       .compose(transport -> exitFuture.future().map(exited -> {
         // Close the stdout pipe
@@ -65,4 +63,5 @@ public final class DateProtocolExample {
         return protocol.output.toString(StandardCharsets.US_ASCII).stripTrailing();
       }));
   }
+  // end::date-protocol[]
 }

@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procbus.api.CommunicateResult;
 import io.procbus.api.ProcessEngine;
 import io.procbus.engine.EngineTestBase;
 import io.vertx.core.Future;
@@ -26,7 +27,7 @@ class ExamplesTest extends EngineTestBase {
 
 
   /**
-   * Conformance 2.15: the literal 2015 example closes the transport in processExited, which loses the output
+   * The literal 2015 example closes the transport in processExited, which loses the output
    * in asyncio about one run in four; procbus delivers the output first, so all 200 runs get the date.
    * Runs go 20 at a time, so that children exit while the event loops are busy with others.
    */
@@ -58,5 +59,13 @@ class ExamplesTest extends EngineTestBase {
     assertTrue(DATE_LINE.matcher(date).matches(), "'" + date + "'");
     LocalDateTime printed = LocalDateTime.parse(date, FORMAT);
     assertTrue(!printed.isBefore(before) && !printed.isAfter(after), before + " <= " + printed + " <= " + after);
+  }
+
+  @Test
+  @Timeout(20)
+  void catExampleGivesBackItsInputAndExitZero() throws Exception {
+    CommunicateResult result = CatExample.catSomeData(engine).await(10, SECONDS);
+    assertEquals("some data", result.stdout().toString());
+    assertEquals(0, result.returnCode());
   }
 }

@@ -6,6 +6,7 @@ import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Subprocess using streams: the asyncio docs' {@code get_date} example in Java.
@@ -21,13 +22,15 @@ public final class GetDateExample {
   }
 
   /** Runs the date program, reads one line of its output, waits for its exit and completes with the line. */
+  // tag::get-date[]
   public static Future<String> getDate(ProcessEngine engine) {
     // Create the subprocess, redirect the standard output into a pipe
-    return engine.exec(DateProtocolExample.DATE_COMMAND, new ProcessOptions().setStdout(Stdio.pipe()))
+    return engine.exec(List.of("date", "+%Y-%m-%d %H:%M:%S"), new ProcessOptions().setStdout(Stdio.pipe()))
       // Read one line of output
       .compose(proc -> proc.stdout().readLine()
         .map(data -> data.toString(StandardCharsets.US_ASCII).stripTrailing())
         // Wait for the subprocess exit
         .compose(line -> proc.waitFor().map(returnCode -> line)));
   }
+  // end::get-date[]
 }

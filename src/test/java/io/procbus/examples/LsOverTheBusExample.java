@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The README's example: another verticle runs {@code ls -l} in the procbus service through the bus, with the
- * same {@code ChildProcess} API as in-process. The lines between the markers are the README snippet.
+ * same {@code ChildProcess} API as in-process. The lines between the tags are the
+ * README's snippet ({@code DocSnippetsTest} checks that they match).
  */
 public final class LsOverTheBusExample extends VerticleBase {
 
@@ -18,13 +19,13 @@ public final class LsOverTheBusExample extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // README-BEGIN
+    // tag::ls-over-the-bus[]
     ProcessClient client = ProcessClient.create(vertx);               // the service at procbus.service
     return client.exec(List.of("ls", "-l", "/"), new ProcessOptions().setStdout(Stdio.pipe()))
       .compose(ls -> ls.communicate())                                // read stdout to EOF, wait for exit
       .onSuccess(r -> System.out.printf("exit %d%n%s", r.returnCode(), r.stdout()))
       .eventually(client::close)                                      // release the owner's children
-    // README-END
+    // end::ls-over-the-bus[]
       .onSuccess(r -> listing = r.stdout().toString());
   }
 }

@@ -9,8 +9,9 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * The README's cluster example, run by {@code ClusterIT}: list the nodes, then run a child on a named one
- * from a client on another JVM. The lines between the markers are the README snippet.
+ * The cluster example of docs/cluster.md, run by {@code ClusterIT}: list the nodes, then run a child on a named one
+ * from a client on another JVM. The lines between the tags are the
+ * snippet in docs/cluster.md ({@code DocSnippetsTest} checks that they match).
  */
 public final class NamedNodeExample {
 
@@ -19,7 +20,7 @@ public final class NamedNodeExample {
 
   /** The parent pid of a child run on {@code node}, as the child prints it. */
   public static Future<String> parentPidOn(Vertx vertx, String node) {
-    // README-BEGIN
+    // tag::named-node[]
     ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setNode(node));
     return client.service().nodes()                                   // every live node, its load and capacity
       .onSuccess(nodes -> nodes.forEach(n -> System.out.printf("%s: %d/%d%n", n.getNode(), n.getLive(),
@@ -28,7 +29,7 @@ public final class NamedNodeExample {
       .compose(child -> child.communicate())                          // the child runs on `node`, streams here
       .map(r -> r.stdout().toString().trim())
       .eventually(client::close)
-    // README-END
+    // end::named-node[]
       ;
   }
 }

@@ -167,6 +167,21 @@ class CommandPolicyTest {
     }
   }
 
+  /** Issue 10: an allowed shell line runs under the rule's rlimits too, as an argv the seal covers exactly. */
+  @Test
+  @Timeout(10)
+  void anAllowedShellLineRunsThroughSearchPathShUnderTheRlimits() {
+    CommandPolicy policy = CommandPolicy.parse(EdgeFixture.policy(Path.of("/tmp"), new JsonObject()
+      .put("shell", true).put("rlimits", new JsonObject().put("nofile", 64))));
+    SpawnRequest admitted = policy.admit(new Principal("ann", List.of("user")), new SpawnRequest()
+      .setShell("ulimit -n").setOwner("ann"), 0).request();
+    assertEquals(null, admitted.getShell());
+    List<String> argv = admitted.getCommand();
+    assertTrue(argv.get(0).endsWith("/prlimit") && argv.contains("--nofile=64"), "argv " + argv);
+    assertEquals(List.of("-c", "ulimit -n"), argv.subList(argv.size() - 2, argv.size()));
+    assertTrue(argv.get(argv.size() - 3).matches("/(usr/)?bin/sh"), "argv " + argv);
+  }
+
   @Test
   @Timeout(10)
   void aBadPolicyFileNamesTheKey() {

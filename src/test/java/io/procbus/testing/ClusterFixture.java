@@ -106,12 +106,20 @@ public final class ClusterFixture implements AutoCloseable {
    * it) and waits until each printed its ready line; {@code overrides} go into every node's config.
    */
   public void startNodes(List<String> names, JsonObject overrides) throws Exception {
+    Map<String, JsonObject> each = new LinkedHashMap<>();
+    names.forEach(name -> each.put(name, overrides));
+    startNodes(each);
+  }
+
+  /** Starts nodes as {@link #startNodes(List, JsonObject)} does, each with its own {@code overrides}. */
+  public void startNodes(Map<String, JsonObject> overridesByName) throws Exception {
     List<NodeProcess> started = new ArrayList<>();
-    for (String name : names) {
+    for (Map.Entry<String, JsonObject> e : overridesByName.entrySet()) {
+      String name = e.getKey();
       List<String> jvm = new ArrayList<>(NodeProcess.defaultJvmArgs());
       jvm.add("-Dvertx.hazelcast.config=" + hazelcastXml.toAbsolutePath());
       NodeProcess node = NodeProcess.start(clusterName + "-" + name, jvm,
-        List.of("-conf", nodeConfig(name, overrides).encode()), Map.of());
+        List.of("-conf", nodeConfig(name, e.getValue()).encode()), Map.of());
       nodes.put(name, node);
       started.add(node);
     }
