@@ -182,26 +182,39 @@ class CliIT {
   @Test
   @Timeout(240)
   void sleepKilledWithKillSignalMakesTheCommandExit137() throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".bin");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process sleeper = cli(Map.of(), List.of("run", "--", "sleep", "100")).redirectOutput(out.toFile())
-      .redirectError(err.toFile()).start();
-    try {
-      String id = runningId("/sleep 100", sleeper, err);
+    try (Background sleeper = background("run", "--", "sleep", "100")) {
+      String id = runningId("/sleep 100", sleeper);
       Result kill = procbus("kill", "-s", "KILL", id);
       assertEquals(0, kill.status(), kill.stderr());
-      assertEquals(137, finish(sleeper, out, err).status(), "128 + SIGKILL");
-    } finally {
-      sleeper.destroyForcibly();
+      assertEquals(137, sleeper.finish().status(), "128 + SIGKILL");
     }
   }
 
+  /** A {@code bin/procbus} running in the background, its output in files. */
+  private record Background(Process process, Path out, Path err) implements AutoCloseable {
+    Result finish() throws Exception {
+      return CliIT.finish(process, out, err);
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  private Background background(String... args) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".bin");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    return new Background(cli(Map.of(), List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
+      .start(), out, err);
+  }
+
   /** The id of the running process whose command (as {@code ps} shows it) ends with {@code command}, polling {@code procbus ps --json}. */
-  private String runningId(String command, Process run, Path runErr) throws Exception {
+  private String runningId(String command, Background run) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (true) {
       assertTrue(System.nanoTime() < deadline, command + " never showed in procbus ps --json");
-      assertTrue(run.isAlive(), "the run ended early: " + Files.readString(runErr));
+      assertTrue(run.process().isAlive(), "the run ended early: " + Files.readString(run.err()));
       Result ps = procbus("ps", "--json");
       assertEquals(0, ps.status(), ps.stderr());
       for (Object o : new JsonArray(ps.out())) {
@@ -216,16 +229,10 @@ class CliIT {
   @Test
   @Timeout(240)
   void sigtermToTheCommandIsSentToTheChild() throws Exception {
-    Path out = Files.createTempFile(dir, "out", ".bin");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process run = cli(Map.of(), List.of("run", "--", "sleep", "101")).redirectOutput(out.toFile())
-      .redirectError(err.toFile()).start();
-    try {
-      runningId("/sleep 101", run, err);
-      new ProcessBuilder("kill", "-TERM", Long.toString(run.pid())).inheritIO().start().waitFor();
-      assertEquals(143, finish(run, out, err).status(), "128 + SIGTERM, the child's");
-    } finally {
-      run.destroyForcibly();
+    try (Background run = background("run", "--", "sleep", "101")) {
+      runningId("/sleep 101", run);
+      new ProcessBuilder("kill", "-TERM", Long.toString(run.process().pid())).inheritIO().start().waitFor();
+      assertEquals(143, run.finish().status(), "128 + SIGTERM, the child's");
     }
   }
 
@@ -238,7 +245,7 @@ class CliIT {
       .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     Process logs = null;
     try {
-      String id = runningId("/cat", owner, err);
+      String id = runningId("/cat", new Background(owner, out, err));
       Path logsOut = Files.createTempFile(dir, "logs", ".bin");
       logs = cli(Map.of(), List.of("logs", "-f", id)).redirectOutput(logsOut.toFile())
         .redirectError(ProcessBuilder.Redirect.PIPE).start();
