@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * How bridge connections authenticate: bearer tokens listed in a token file (env {@code PROCBUS_TOKEN_FILE}
- * maps to {@code auth.tokenFile}). Without a token file every bridge connection is refused.
+ * maps to {@code auth.tokenFile}). Without a token file every bridge connection is refused; the launcher then
+ * makes a first-start token file for a node on loopback, and refuses to start a node bound beyond it.
  *
  * <p>JSON: {@code {"tokenFile":"/etc/procbus/tokens.json"}}. The file:
  * {@code {"tokens":[{"token":"…","principal":"alice","roles":["user"]}]}}.

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * another). A bad configuration stops startup with exit status 2 and a message naming the key. Environment
  * variables ({@link EnvironmentOverrides}) override keys before that check; SIGTERM stops the node gracefully
  * ({@link GracefulShutdown}); Vert.x starts with Micrometer metrics ({@link NodeMetrics}); {@code cluster.tls}
- * closes the event bus between members with mutual TLS ({@link EventBusTls}).
+ * closes the event bus between members with mutual TLS ({@link EventBusTls}). Without a configured token file, a
+ * node with bridges on loopback makes one on first start, and one bound beyond refuses to start ({@link FirstStart}).
  */
 public final class Main implements VertxApplicationHooks {
 
@@ -37,6 +38,8 @@ public final class Main implements VertxApplicationHooks {
 
   private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
   private ClusterTlsOptions tls = new ClusterTlsOptions();
+  private FirstStart firstStart;
+  private NodeVerticle node;
 
   private Main() {
   }
@@ -73,6 +76,7 @@ public final class Main implements VertxApplicationHooks {
       killGraceMillis = options.getEngine().getKillGraceMillis();
       EventBusTls.check(options.getCluster().getTls());
       tls = options.getCluster().getTls();
+      firstStart = FirstStart.prepare(merged, System.getenv()); // a token file when none is configured, or refusal
     } catch (IllegalArgumentException e) {
       System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
@@ -91,12 +95,15 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return NodeVerticle::new;
+    return () -> node = new NodeVerticle();
   }
 
   @Override
   public void afterVerticleDeployed(HookContext context) {
     GracefulShutdown.install(context.vertx(), context.deploymentId(), killGraceMillis + SHUTDOWN_MARGIN_MILLIS);
+    if (firstStart != null) {
+      System.out.println(firstStart.line(node.tcpPort(), node.sockJsPort()));
+    }
     // a stable line on stdout: scripts and tests wait for it rather than for a duration
     System.out.println(READY);
     System.out.flush();

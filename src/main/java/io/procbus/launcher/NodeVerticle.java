@@ -26,6 +26,7 @@ public class NodeVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
 
   private final Deque<String> deployed = new ArrayDeque<>();
+  private volatile BridgeVerticle bridge;
 
   @Override
   public Future<?> start() {
@@ -39,7 +40,7 @@ public class NodeVerticle extends VerticleBase {
     return deploy(new ProcessVerticle(), part)
       .compose(id -> deploy(new OperationsVerticle(), part))
       .compose(v -> options.getBridges().getTcp().isEnabled() || options.getBridges().getSockjs().isEnabled()
-        ? deploy(new BridgeVerticle(), part) : Future.succeededFuture(v)) // last in, first out: no new request
+        ? deploy(bridge = new BridgeVerticle(), part) : Future.succeededFuture(v)) // last in, first out: no new request
       .recover(e -> undeployNext().transform(ar -> Future.failedFuture(e))) // no part outlives a failed start
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }
@@ -53,6 +54,18 @@ public class NodeVerticle extends VerticleBase {
     ((VertxInternal) vertx).createEventLoopContext().runOnContext(v ->
       vertx.deployVerticle(verticle, deploymentOptions).onComplete(done));
     return done.future().onSuccess(deployed::push);
+  }
+
+  /** The TCP bridge's bound port, or -1 when it is off or not started. */
+  public int tcpPort() {
+    BridgeVerticle b = bridge;
+    return b == null ? -1 : b.tcpPort();
+  }
+
+  /** The SockJS bridge's bound port, or -1 when it is off or not started. */
+  public int sockJsPort() {
+    BridgeVerticle b = bridge;
+    return b == null ? -1 : b.sockJsPort();
   }
 
   @Override

@@ -42,6 +42,9 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class CommandPolicy {
 
+  /** Words of the {@code program} denial of a program that is not on the search path (the CLI's exit 127). */
+  public static final String NOT_ON_SEARCH_PATH = "is not on the search path";
+
   private final PolicyFile file;
   private final List<String> searchPath;
   private final List<String> neverPass;
@@ -181,8 +184,8 @@ public final class CommandPolicy {
       }
       String resolved = resolve(command.get(0));
       if (resolved == null) {
-        throw denied("program", rule, "program '" + printable(command.get(0)) + "' is not on the search path "
-          + searchPath);
+        throw denied("program", rule, "program '" + printable(command.get(0)) + "' " + NOT_ON_SEARCH_PATH
+          + " " + searchPath);
       }
       PolicyFile.Program program = allowedProgram(rule, resolved);
       if (program == null) {

@@ -84,6 +84,9 @@ class ComposeClusterIT {
         .put("rules", new JsonArray().add(new JsonObject().put("name", "compose-it")
           .put("roles", new JsonArray().add("bus")).put("programs", new JsonArray().add(new JsonObject().put("path", "sh")))
           .put("cwdRoots", new JsonArray().add("/")))).encodePrettily());
+    Path tokens = Files.writeString(Files.createTempDirectory("procbus-compose-it").resolve("tokens.json"),
+      new JsonObject().put("tokens", new JsonArray().add(new JsonObject().put("token", "compose-it-token-0123456789")
+        .put("principal", "compose-it").put("roles", new JsonArray().add("user")))).encode());
     List<String> jvmArgs = new ArrayList<>(DockerCommand.jvmArgs());
     jvmArgs.addAll(List.of("-Dhazelcast.local.localAddress=127.0.0.1", "-Dhazelcast.socket.bind.any=false",
       "-Dhazelcast.phone.home.enabled=false", "-Xmx384m"));
@@ -103,6 +106,8 @@ class ComposeClusterIT {
         env.put("PROCBUS_INSTANCE", name);
         env.put("PROCBUS_KILL_GRACE_MILLIS", Long.toString(KILL_GRACE_MILLIS));
         env.put("PROCBUS_POLICY_FILE", policy.toString()); // the shipped policy gives cluster (bus) callers nothing
+        assertEquals("/run/secrets/procbus-tokens", env.get("PROCBUS_TOKEN_FILE"), "compose gives the nodes a token file");
+        env.put("PROCBUS_TOKEN_FILE", tokens.toString()); // the compose secret, as mounted
         for (String endpoint : List.of("HTTP", "TCP", "SOCKJS")) {
           env.put("PROCBUS_" + endpoint + "_HOST", "127.0.0.1");
           env.put("PROCBUS_" + endpoint + "_PORT", "0");
