@@ -16,6 +16,7 @@ import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnPlan;
 import io.procbus.engine.linux.SpawnedChild;
 import io.procbus.engine.linux.Spawner;
+import io.procbus.engine.linux.Watchdog;
 import io.procbus.streams.ChildContext;
 import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
@@ -46,6 +47,8 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
   private final VertxInternal vertx;
   private final EngineOptions options;
   private final ThreadLocal<ByteBuffer> scratch;
+  /** The JVM's watchdog, or null when {@link EngineOptions#isWatchdog()} is off. */
+  private final Watchdog watchdog;
 
   // Any thread: children live on many contexts
   private final Set<EngineTransport> live = ConcurrentHashMap.newKeySet();
@@ -60,6 +63,10 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
     this.options = new EngineOptions(options);
     int size = options.getReadBufferSize();
     this.scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(size));
+    this.watchdog = options.isWatchdog() ? Watchdog.shared() : null;
+    if (watchdog != null && Pidfd.supported()) {
+      watchdog.ensureRunning(); // now rather than at the first spawn: its JVM takes a while to start reading
+    }
     this.vertx.addCloseHook(this);
   }
 
@@ -119,6 +126,9 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);
+          if (watchdog != null) {
+            watchdog.spawned(child.pid());
+          }
           EngineTransport transport = new EngineTransport(this, bound, protocol, child, leader);
           live.add(transport);
           if (closing.get() != null) {
@@ -145,6 +155,9 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
 
   void reaped(EngineTransport transport) {
     live.remove(transport);
+    if (watchdog != null) {
+      watchdog.reaped(transport.pid());
+    }
     Promise<Void> c = closing.get();
     if (c != null && live.isEmpty()) {
       c.tryComplete();
