@@ -46,7 +46,7 @@ class WatchdogIT {
       .add(new JsonObject().put("token", TOKEN).put("principal", "alice").put("roles", new JsonArray().add("user"))))
       .encode());
     Path root = Files.createDirectories(dir.resolve("root"));
-    JsonObject policy = EdgeFixture.policy(root, new JsonObject().put("detached", true)
+    JsonObject policy = EdgeFixture.policy(root, new JsonObject().put("detached", true).put("maxLiveChildren", 16)
       .put("programs", new JsonArray().add(new JsonObject().put("path", "sleep"))
         .add(new JsonObject().put("path", "setsid")).add(new JsonObject().put("path", "sh"))));
     Path policyFile = Files.writeString(dir.resolve("policy.json"), policy.encode());
@@ -170,8 +170,10 @@ class WatchdogIT {
         ProcessHandle watchdog = node.handle().children()
           .filter(c -> c.info().arguments().map(a -> List.of(a).contains("io.procbus.engine.linux.WatchdogMain"))
             .orElse(false)).findFirst().orElseThrow(() -> new AssertionError("no watchdog under the node"));
-        watchdog.destroyForcibly();
-        watchdog.onExit().get(10, TimeUnit.SECONDS);
+        try (ProcessExits exit = ProcessExits.watch(Map.of("watchdog", watchdog.pid()))) {
+          watchdog.destroyForcibly();
+          assertEquals(List.of(), exit.await(Duration.ofSeconds(10)));
+        }
         node.signal("KILL");
         node.awaitExit(Duration.ofSeconds(30));
         assertEquals(1, alive(pids).size(), "the child outlived a node whose watchdog died too");
