@@ -1,6 +1,7 @@
 package io.procbus.bench;
 
 import io.procbus.api.ChildProcess;
+import io.procbus.api.EngineOptions;
 import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
@@ -51,6 +52,8 @@ public final class Bench {
   private final boolean quick;
   private final Vertx vertx;
   private final ProcessEngine engine;
+  /** The engine without the JVM's watchdog: W1 measures what the watchdog's records cost. */
+  private final ProcessEngine unguarded;
   private final ProcessEngine bus;
   private final List<Row> rows = new ArrayList<>();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
@@ -67,6 +70,7 @@ public final class Bench {
     this.quick = quick;
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.engine = ProcessEngine.create(vertx);
+    this.unguarded = ProcessEngine.create(vertx, new EngineOptions().setWatchdog(false));
     // the same workloads through the local event bus: a ProcessVerticle and the Java client in this Vert.x
     vertx.deployVerticle(new ProcessVerticle()).await(30, TimeUnit.SECONDS);
     this.bus = ProcessClient.create(vertx);
@@ -136,6 +140,16 @@ public final class Bench {
     double baseRate = total / seconds(() -> w1Baseline(total, inFlight));
     String name = "W1 spawn /bin/true x" + total + ", 32 in flight";
     rows.add(new Row(name, "spawns/s, engine", "/s", engineRate, baseRate, ">= 2000/s", engineRate >= 2000));
+    // the watchdog's cost: the same engine with and without it, alternated to share the machine's noise
+    w1Engine(unguarded, 200, inFlight);
+    double on = 0;
+    double off = 0;
+    for (int i = 0; i < 2; i++) {
+      off = Math.max(off, total / seconds(() -> w1Engine(unguarded, total, inFlight)));
+      on = Math.max(on, total / seconds(() -> w1Engine(engine, total, inFlight)));
+    }
+    rows.add(new Row(name, "spawns/s, engine, watchdog off", "/s", off, baseRate, "-", null));
+    rows.add(new Row(name, "watchdog on vs off (base = off)", "/s", on, off, ">= 0.95x", on >= 0.95 * off));
     rows.add(new Row(name, "spawns/s, local bus", "/s", busRate, baseRate, ">= 0.75x engine", busRate >= 0.75 * engineRate));
     if (cluster != null) {
       w1Engine(cluster.engine(), 200, inFlight);
