@@ -40,7 +40,9 @@ import java.util.function.Supplier;
  *
  * <p>A child is bound to the calling context when it is an event-loop context; a call from a worker
  * context binds it to an event-loop context on that worker's loop, and a call from outside Vert.x to a new
- * event-loop context. Closing Vert.x closes the engine (it is a close hook).
+ * event-loop context. Closing Vert.x closes the engine (it is a close hook). Unless
+ * {@link EngineOptions#isWatchdog()} is off, every child is recorded with the JVM's {@link Watchdog}, which kills
+ * it (and its tree) if the JVM dies without closing the engine.
  */
 public final class LocalProcessEngine implements ProcessEngine, Closeable {
 

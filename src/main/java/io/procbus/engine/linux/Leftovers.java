@@ -120,7 +120,10 @@ public final class Leftovers {
           try {
             switch (f[0]) {
               case "boot" -> sameBoot = f.length == 2 && f[1].equals(boot);
-              case "jvm", "watchdog" -> live |= ProcessTree.startTime(Integer.parseInt(f[1])) == Long.parseLong(f[2]);
+              case "jvm", "watchdog" -> {
+                long start = Long.parseLong(f[2]); // -1: it was gone already when the file was written
+                live |= start >= 0 && ProcessTree.startTime(Integer.parseInt(f[1])) == start;
+              }
               default -> children.put(Integer.parseInt(f[0]), Long.parseLong(f[1]));
             }
           } catch (RuntimeException malformed) {

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a previous run left: found in the state directory, killed when its JVM and watchdog are gone. */
 class LeftoversTest {
@@ -24,35 +27,37 @@ class LeftoversTest {
       + "\nwatchdog " + DEAD + " 1\n" + child.pid() + " " + ProcessTree.startTime((int) child.pid()) + "\n");
   }
 
+  @TempDir
+  Path state;
+  private Process child;
+
+  @BeforeEach
+  void startChild() throws Exception {
+    child = new ProcessBuilder("sleep", "1000").start();
+  }
+
+  @AfterEach
+  void killChild() {
+    child.destroyForcibly();
+  }
+
   @Test
   @Timeout(60)
   void childrenOfADeadRunAreKilledAndTheFileRemoved() throws Exception {
-    Path state = Files.createTempDirectory("procbus-leftovers");
-    Process child = new ProcessBuilder("sleep", "1000").start();
-    try {
-      Path f = file(state, "123", DEAD, 1, child);
-      assertEquals(new Leftovers.Swept(1, 1), Leftovers.sweep(state));
-      assertTrue(child.waitFor(10, TimeUnit.SECONDS));
-      assertFalse(Files.exists(f));
-    } finally {
-      child.destroyForcibly();
-    }
+    Path f = file(state, "123", DEAD, 1, child);
+    assertEquals(new Leftovers.Swept(1, 1), Leftovers.sweep(state));
+    assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+    assertFalse(Files.exists(f));
   }
 
   @Test
   @Timeout(60)
   void theFileOfALiveJvmIsLeftAlone() throws Exception {
-    Path state = Files.createTempDirectory("procbus-leftovers");
-    Process child = new ProcessBuilder("sleep", "1000").start();
-    try {
-      int self = (int) ProcessHandle.current().pid();
-      Path f = file(state, Integer.toString(self), self, ProcessTree.startTime(self), child);
-      assertEquals(new Leftovers.Swept(0, 0), Leftovers.sweep(state));
-      assertTrue(child.isAlive());
-      assertTrue(Files.exists(f));
-    } finally {
-      child.destroyForcibly();
-    }
+    int self = (int) ProcessHandle.current().pid();
+    Path f = file(state, Integer.toString(self), self, ProcessTree.startTime(self), child);
+    assertEquals(new Leftovers.Swept(0, 0), Leftovers.sweep(state));
+    assertTrue(child.isAlive());
+    assertTrue(Files.exists(f));
   }
 
   @Test
