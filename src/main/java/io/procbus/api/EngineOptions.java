@@ -15,10 +15,13 @@ public class EngineOptions {
   public static final String DEFAULT_SHELL = "/bin/sh";
   /** Default for {@link #getReadBufferSize()}: 64 KiB, one default pipe's capacity. */
   public static final int DEFAULT_READ_BUFFER_SIZE = 65_536;
+  /** Default for {@link #isWatchdog()}: children are killed when the JVM dies, however it dies. */
+  public static final boolean DEFAULT_WATCHDOG = true;
 
   private long killGraceMillis = DEFAULT_KILL_GRACE_MILLIS;
   private String shell = DEFAULT_SHELL;
   private int readBufferSize = DEFAULT_READ_BUFFER_SIZE;
+  private boolean watchdog = DEFAULT_WATCHDOG;
 
   /** Options with every default. */
   public EngineOptions() {
@@ -29,6 +32,7 @@ public class EngineOptions {
     this.killGraceMillis = other.killGraceMillis;
     this.shell = other.shell;
     this.readBufferSize = other.readBufferSize;
+    this.watchdog = other.watchdog;
   }
 
   /** Reads the JSON form. */
@@ -73,6 +77,24 @@ public class EngineOptions {
   /** Sets the bytes read from a pipe at most per read call. */
   public EngineOptions setReadBufferSize(int readBufferSize) {
     this.readBufferSize = readBufferSize;
+    return this;
+  }
+
+  /**
+   * Whether the JVM's watchdog process records this engine's children, so that they are killed within a second
+   * when the JVM dies without closing the engine ({@code kill -9}, the OOM killer, a crash). See
+   * {@code docs/engine.md}.
+   */
+  public boolean isWatchdog() {
+    return watchdog;
+  }
+
+  /**
+   * Sets whether the watchdog guards this engine's children. Turn it off only to measure its cost, or where a
+   * supervisor already kills everything the node started (a systemd unit's cgroup, a container).
+   */
+  public EngineOptions setWatchdog(boolean watchdog) {
+    this.watchdog = watchdog;
     return this;
   }
 }

@@ -16,6 +16,7 @@ import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnPlan;
 import io.procbus.engine.linux.SpawnedChild;
 import io.procbus.engine.linux.Spawner;
+import io.procbus.engine.linux.Watchdog;
 import io.procbus.streams.ChildContext;
 import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
@@ -39,13 +40,17 @@ import java.util.function.Supplier;
  *
  * <p>A child is bound to the calling context when it is an event-loop context; a call from a worker
  * context binds it to an event-loop context on that worker's loop, and a call from outside Vert.x to a new
- * event-loop context. Closing Vert.x closes the engine (it is a close hook).
+ * event-loop context. Closing Vert.x closes the engine (it is a close hook). Unless
+ * {@link EngineOptions#isWatchdog()} is off, every child is recorded with the JVM's {@link Watchdog}, which kills
+ * it (and its tree) if the JVM dies without closing the engine.
  */
 public final class LocalProcessEngine implements ProcessEngine, Closeable {
 
   private final VertxInternal vertx;
   private final EngineOptions options;
   private final ThreadLocal<ByteBuffer> scratch;
+  /** The JVM's watchdog, or null when {@link EngineOptions#isWatchdog()} is off. */
+  private final Watchdog watchdog;
 
   // Any thread: children live on many contexts
   private final Set<EngineTransport> live = ConcurrentHashMap.newKeySet();
@@ -60,6 +65,10 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
     this.options = new EngineOptions(options);
     int size = options.getReadBufferSize();
     this.scratch = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(size));
+    this.watchdog = options.isWatchdog() ? Watchdog.shared() : null;
+    if (watchdog != null && Pidfd.supported()) {
+      watchdog.ensureRunning(); // now rather than at the first spawn: its JVM takes a while to start reading
+    }
     this.vertx.addCloseHook(this);
   }
 
@@ -119,6 +128,9 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);
+          if (watchdog != null) {
+            watchdog.spawned(child.pid());
+          }
           EngineTransport transport = new EngineTransport(this, bound, protocol, child, leader);
           live.add(transport);
           if (closing.get() != null) {
@@ -145,6 +157,9 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
 
   void reaped(EngineTransport transport) {
     live.remove(transport);
+    if (watchdog != null) {
+      watchdog.reaped(transport.pid());
+    }
     Promise<Void> c = closing.get();
     if (c != null && live.isEmpty()) {
       c.tryComplete();

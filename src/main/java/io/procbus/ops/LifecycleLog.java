@@ -6,7 +6,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The lifecycle log: one INFO line per event (spawned, launch failed, exited, killed, lease expired, denied)
+ * The lifecycle log: one INFO line per event (spawned, launch failed, exited, killed, lease expired, denied;
+ * a WARNING for processes a previous run left)
  * naming the process id, its pid and its principal (the owner), then the same call to a delegate (the
  * metrics). Output bytes are never logged; of the command only the program is.
  *
@@ -55,6 +56,13 @@ final class LifecycleLog implements ServiceMonitor {
   public void leaseExpired(String owner, int processes) {
     LOG.info(() -> "lease expired: owner " + principal(owner) + ", terminating " + processes + " processes");
     next.leaseExpired(owner, processes);
+  }
+
+  @Override
+  public void leftoversKilled(int processes, String stateDir) {
+    // WARNING, not INFO: a previous run crashed with its watchdog, and its children ran on until now
+    LOG.warning(() -> "killed " + processes + " processes left by a previous run (found in " + stateDir + ")");
+    next.leftoversKilled(processes, stateDir);
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code procbus_children_started_total}, {@code procbus_children_running};</li>
  *   <li>{@code procbus_children_exited_total{outcome="code|signal|launch_failure"}};</li>
  *   <li>{@code procbus_children_killed_total} (SIGKILL after the grace);</li>
+ *   <li>{@code procbus_children_leftover_total} (left running by a previous run, killed at start);</li>
  *   <li>{@code procbus_spawn_latency_seconds} (histogram: {@code _bucket}, {@code _count}, {@code _sum});</li>
  *   <li>{@code procbus_stream_bytes_total{stream="stdin|stdout|stderr"}};</li>
  *   <li>{@code procbus_flow_pauses_total{stream="stdout|stderr"}};</li>
@@ -38,6 +39,7 @@ final class MicrometerMonitor implements ServiceMonitor {
   private final Counter exitedSignal;
   private final Counter launchFailure;
   private final Counter killed;
+  private final Counter leftover;
   private final Timer spawnLatency;
   private final Counter stdinBytes;
   private final Counter stdoutBytes;
@@ -55,6 +57,9 @@ final class MicrometerMonitor implements ServiceMonitor {
     exitedSignal = exited(registry, "signal");
     launchFailure = exited(registry, "launch_failure");
     killed = Counter.builder("procbus.children.killed").description("Children sent SIGKILL after the kill grace")
+      .register(registry);
+    leftover = Counter.builder("procbus.children.leftover")
+      .description("Children a previous run left running (its JVM and watchdog died), killed at start")
       .register(registry);
     spawnLatency = Timer.builder("procbus.spawn.latency").description("From an accepted spawn to the child running")
       .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
@@ -116,6 +121,11 @@ final class MicrometerMonitor implements ServiceMonitor {
   @Override
   public void killed(String id, int pid, String owner, long graceMillis) {
     killed.increment();
+  }
+
+  @Override
+  public void leftoversKilled(int processes, String stateDir) {
+    leftover.increment(processes);
   }
 
   @Override

@@ -44,6 +44,13 @@ public interface ServiceMonitor {
   default void leaseExpired(String owner, int processes) {
   }
 
+  /**
+   * At start, {@code processes} processes that a previous run of this node left running (its JVM and its
+   * watchdog both died) were found in the state directory {@code stateDir} and killed.
+   */
+  default void leftoversKilled(int processes, String stateDir) {
+  }
+
   /** {@code bytes} went through a child's {@code stream} ({@code stdin}, {@code stdout} or {@code stderr}). */
   default void streamBytes(String stream, long bytes) {
   }

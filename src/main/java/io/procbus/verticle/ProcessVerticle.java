@@ -7,6 +7,7 @@ import io.procbus.config.ProcbusOptions;
 import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.engine.LocalProcessEngine;
+import io.procbus.engine.linux.Leftovers;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,9 +15,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.serviceproxy.ServiceBinder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -37,6 +40,9 @@ import java.util.function.Function;
  * kill grace, sends KILL, and completes only once every child is reaped: undeploying never leaks a child.
  */
 public class ProcessVerticle extends VerticleBase {
+
+  /** Whether this JVM already looked for what a previous run left: the first instance with a watchdog does. */
+  private static final AtomicBoolean LEFTOVERS_SWEPT = new AtomicBoolean();
 
   private ServiceSettings settings;
   private ProcessServiceImpl service;
@@ -80,10 +86,28 @@ public class ProcessVerticle extends VerticleBase {
     bind(addresses.node(member.node()), pinned);
     consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
     service.start();
+    sweepLeftovers();
     List<Future<Void>> registered = new ArrayList<>();
     registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
     return Future.all(registered);
+  }
+
+  /**
+   * Kills, on a worker, what a previous run left when its JVM and its watchdog both died (see
+   * {@code docs/engine.md}), and reports it; once per JVM, never delaying the start.
+   */
+  private void sweepLeftovers() {
+    Path state = Leftovers.stateDir(System.getenv());
+    if (state != null && settings.engine().isWatchdog() && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
+      vertx.executeBlocking(() -> Leftovers.sweep(state), false).onComplete(ar -> {
+        if (ar.succeeded() && ar.result().killed() > 0) {
+          service.monitor().leftoversKilled(ar.result().killed(), state.toString());
+        } else if (ar.failed()) {
+          ((ContextInternal) context).reportException(ar.cause());
+        }
+      });
+    }
   }
 
   private void bind(String address, ProcessService routed) {

@@ -1,6 +1,7 @@
 package io.procbus.bench;
 
 import io.procbus.api.ChildProcess;
+import io.procbus.api.EngineOptions;
 import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
@@ -59,6 +60,8 @@ public final class Bench {
   private final Options options;
   private final Vertx vertx;
   private final ProcessEngine engine;
+  /** The engine without the JVM's watchdog: W1 measures what the watchdog's records cost. */
+  private final ProcessEngine unguarded;
   private final ProcessClient bus;
   private final Figures figures = new Figures();
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
@@ -104,6 +107,7 @@ public final class Bench {
     this.quick = options.quick();
     this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     this.engine = ProcessEngine.create(vertx);
+    this.unguarded = ProcessEngine.create(vertx, new EngineOptions().setWatchdog(false));
     // the same workloads through the local event bus: a ProcessVerticle and the Java client in this Vert.x,
     // with room for W4's children under one owner
     JsonObject limits = new JsonObject().put("maxProcesses", 4096).put("maxProcessesPerOwner", 4096);
@@ -202,6 +206,7 @@ public final class Bench {
     w1Engine(engine, 200, inFlight); // warm-up
     w1Engine(bus, 200, inFlight);
     w1Baseline(200, inFlight);
+    w1Engine(unguarded, 200, inFlight);
     if (cluster != null) {
       w1Engine(cluster.engine(), 200, inFlight);
     }
@@ -211,6 +216,8 @@ public final class Bench {
         .getDouble("spawnsPerSecond"));
       figures.add("W1", m, BenchTable.JDK, total / seconds(() -> w1Baseline(total, inFlight)));
       figures.add("W1", m, BenchTable.ENGINE, total / seconds(() -> w1Engine(engine, total, inFlight)));
+      // the watchdog's cost: the same engine without it, in the same round
+      figures.add("W1", m, BenchTable.UNGUARDED, total / seconds(() -> w1Engine(unguarded, total, inFlight)));
       figures.add("W1", m, BenchTable.BUS, total / seconds(() -> w1Engine(bus, total, inFlight)));
       if (cluster != null) {
         figures.add("W1", m, BenchTable.CLUSTER, total / seconds(() -> w1Engine(cluster.engine(), total, inFlight)));

@@ -23,6 +23,8 @@ public final class BenchTable {
   static final String ENGINE = "procbus engine";
   static final String BUS = "procbus local bus";
   static final String CLUSTER = "procbus cluster";
+  /** The engine with its JVM's watchdog off: what the watchdog's records cost in W1. */
+  static final String UNGUARDED = "procbus engine, watchdog off";
   /** W2obs: the local bus's owner while two paused observers watch (not a column of the main table). */
   static final String OBSERVED = "procbus local bus, 2 paused observers";
   static final List<String> IMPLS = List.of(C, JDK, ENGINE, BUS, CLUSTER);
@@ -62,6 +64,7 @@ public final class BenchTable {
 
   static final List<Target> TARGETS = List.of(
     new Target("W1", SPAWNS, ENGINE, C, true, 0.9),
+    new Target("W1", SPAWNS, ENGINE, UNGUARDED, true, 0.95),
     new Target("W2", MBS, ENGINE, JDK, true, 1.0),
     new Target("W2x8", MBS, ENGINE, JDK, true, 1.0),
     new Target("W3", P50, ENGINE, C, false, 1.0),

@@ -9,6 +9,7 @@ import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
+import io.procbus.engine.linux.Watchdog;
 import io.procbus.testing.NodeProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,8 +28,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -269,10 +270,11 @@ public abstract class EngineTestBase {
       Integer.parseInt(rest[2]), Integer.parseInt(rest[3]));
   }
 
-  /** Every process (zombies included) whose parent is this JVM. */
+  /** Every process (zombies included) whose parent is this JVM, but for the JVM's watchdog. */
   static List<ProcStat> liveChildrenOfThisJvm() {
     List<ProcStat> children = new ArrayList<>();
-    Set<Long> nodes = NodeProcess.runningPids(); // procbus nodes a cluster test started: not the engine's
+    Set<Long> nodes = new HashSet<>(NodeProcess.runningPids()); // procbus nodes a cluster test started: not the engine's
+    nodes.add((long) Watchdog.shared().pid()); // lives as long as the JVM, by design (docs/engine.md)
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
         .map(n -> procStat(Long.parseLong(n)))
