@@ -1,6 +1,6 @@
 package io.procbus.cli;
 
-import io.procbus.auth.StateDirectory;
+import io.procbus.config.StateDirectory;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.auth.LocalTokenFile;
-import io.procbus.auth.StateDirectory;
+import io.procbus.config.StateDirectory;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.vertx.core.json.JsonObject;

@@ -9,6 +9,7 @@ import io.procbus.policy.ServiceGuard;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.engine.linux.Leftovers;
 import io.procbus.protocol.Addresses;
+import io.procbus.config.StateDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -98,8 +99,8 @@ public class ProcessVerticle extends VerticleBase {
    * {@code docs/engine.md}), and reports it; once per JVM, never delaying the start.
    */
   private void sweepLeftovers() {
-    Path state = Leftovers.stateDir(System.getenv());
-    if (state != null && settings.engine().isWatchdog() && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
+    Path state = StateDirectory.of(System.getenv());
+    if (settings.engine().isWatchdog() && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
       vertx.executeBlocking(() -> Leftovers.sweep(state), false).onComplete(ar -> {
         if (ar.succeeded() && ar.result().killed() > 0) {
           service.monitor().leftoversKilled(ar.result().killed(), state.toString());

@@ -9,6 +9,7 @@ import io.procbus.engine.linux.Leftovers;
 import io.procbus.engine.linux.Watchdog;
 import io.procbus.testing.ProcessExits;
 import io.procbus.testing.WatchdogFile;
+import io.procbus.config.StateDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class WatchdogTest extends EngineTestBase {
 
   private static Path state() {
-    Path state = Leftovers.stateDir(System.getenv());
+    Path state = StateDirectory.of(System.getenv());
     assertTrue(state != null, "the build sets PROCBUS_STATE_DIR");
     return state;
   }

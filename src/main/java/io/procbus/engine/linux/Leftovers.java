@@ -44,23 +44,6 @@ public final class Leftovers {
         + ProcessTree.startTime(self) + "\n");
   }
 
-  /**
-   * The state directory: {@code $PROCBUS_STATE_DIR}, else {@code ${XDG_STATE_HOME:-$HOME/.local/state}/procbus};
-   * null when none of them is set.
-   */
-  public static Path stateDir(Map<String, String> env) {
-    String dir = env.get("PROCBUS_STATE_DIR");
-    if (dir != null && !dir.isEmpty()) {
-      return Path.of(dir);
-    }
-    String xdg = env.get("XDG_STATE_HOME");
-    if (xdg != null && !xdg.isEmpty()) {
-      return Path.of(xdg, "procbus");
-    }
-    String home = env.get("HOME");
-    return home == null || home.isEmpty() ? null : Path.of(home, ".local", "state", "procbus");
-  }
-
   /** Replaces the file with {@code children} (write, then rename); a failure is reported once on stderr. */
   void save(Map<Integer, Long> children) {
     StringBuilder b = new StringBuilder(header);

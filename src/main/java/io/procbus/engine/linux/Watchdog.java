@@ -1,5 +1,6 @@
 package io.procbus.engine.linux;
 
+import io.procbus.config.StateDirectory;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import io.netty.channel.unix.FileDescriptor;
@@ -171,10 +172,7 @@ public final class Watchdog {
     argv.add(classPath());
     argv.add(WatchdogMain.class.getName());
     argv.add(Integer.toString(jvm));
-    Path state = Leftovers.stateDir(System.getenv());
-    if (state != null) {
-      argv.add(state.toAbsolutePath().toString());
-    }
+    argv.add(StateDirectory.of(System.getenv()).toString());
     List<String> env = new ArrayList<>();
     for (Map.Entry<String, String> e : System.getenv().entrySet()) {
       if (!JVM_OPTION_VARIABLES.contains(e.getKey())) {

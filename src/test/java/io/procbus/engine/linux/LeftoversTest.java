@@ -60,10 +60,4 @@ class LeftoversTest {
     assertTrue(Files.exists(f));
   }
 
-  @Test
-  void theStateDirectoryFollowsTheConvention() {
-    assertEquals(Path.of("/s"), Leftovers.stateDir(Map.of("PROCBUS_STATE_DIR", "/s", "HOME", "/h")));
-    assertEquals(Path.of("/x/procbus"), Leftovers.stateDir(Map.of("XDG_STATE_HOME", "/x", "HOME", "/h")));
-    assertEquals(Path.of("/h/.local/state/procbus"), Leftovers.stateDir(Map.of("HOME", "/h")));
-  }
 }

@@ -1,4 +1,4 @@
-package io.procbus.auth;
+package io.procbus.config;
 
 import java.nio.file.Path;
 import java.util.Map;
