@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ class DockerIT {
 
   private static final Path SCRIPT = Path.of("docker", "test");
   private static final Path REPORT = Path.of("target", "docker-test.json");
+  private static final Path LOG = Path.of("target", "docker-test.log");
 
   private static boolean onPath(String tool) {
     String path = System.getenv().getOrDefault("PATH", "");
@@ -46,12 +48,15 @@ class DockerIT {
       Assumptions.abort(message);
     }
     String mode = System.getProperty("docker.test", "single");
-    Process script = new ProcessBuilder(SCRIPT.toString(), mode).inheritIO().start();
+    // its output to a file, printed after: a child writing to this forked JVM's stdout corrupts failsafe's channel
+    Process script = new ProcessBuilder(SCRIPT.toString(), mode).redirectErrorStream(true)
+      .redirectOutput(LOG.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     boolean ended = script.waitFor(38, TimeUnit.MINUTES);
     if (!ended) {
       script.destroy(); // its trap removes what it started
       script.waitFor(2, TimeUnit.MINUTES);
     }
+    System.out.println(Files.readString(LOG));
     assertTrue(ended, "docker/test ended in time");
     assertTrue(Files.isRegularFile(REPORT), "docker/test wrote " + REPORT);
     JsonObject report = new JsonObject(Files.readString(REPORT));
