@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The Docker files, checked statically (there is no Docker engine here): what they reference exists, and they
- * agree with each other and with {@code conf/docker.json}. {@code ComposeClusterIT} runs what they describe.
+ * The Docker files, checked statically: what they reference exists, and they agree with each other and with
+ * {@code conf/docker.json}. {@code DockerIT} builds and runs the image with podman; {@code ComposeClusterIT} runs
+ * the compose services' commands as plain JVMs.
  */
 class DockerFilesTest {
 
