@@ -60,6 +60,18 @@ final class DockerCommand {
     return found;
   }
 
+  /** Every {@code ARG NAME=default} of the Dockerfile, in order (an {@code ARG} without default maps to null). */
+  static Map<String, String> buildArgs() throws IOException {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (Instruction i : instructions()) {
+      if (i.keyword().equals("ARG")) {
+        int eq = i.arguments().indexOf('=');
+        args.put(eq < 0 ? i.arguments() : i.arguments().substring(0, eq), eq < 0 ? null : i.arguments().substring(eq + 1));
+      }
+    }
+    return args;
+  }
+
   /** An exec-form (JSON array) instruction's words. */
   static List<String> execForm(String keyword) throws IOException {
     String arguments = last(keyword);

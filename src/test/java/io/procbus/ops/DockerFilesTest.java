@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The Docker files, checked statically (there is no Docker engine here): what they reference exists, and they
- * agree with each other and with {@code conf/docker.json}. {@code ComposeClusterIT} runs what they describe.
+ * The Docker files, checked statically: what they reference exists, and they agree with each other and with
+ * {@code conf/docker.json}. {@code DockerIT} builds and runs the image with podman; {@code ComposeClusterIT} runs
+ * the compose services' commands as plain JVMs.
  */
 class DockerFilesTest {
 
@@ -38,10 +39,13 @@ class DockerFilesTest {
   void theImageIsBuiltByMavenAndRunsOnASlimJava17RuntimeAsANonRootUser() throws Exception {
     List<String> from = new ArrayList<>();
     DockerCommand.instructions().stream().filter(i -> i.keyword().equals("FROM")).forEach(i -> from.add(i.arguments()));
-    assertEquals(2, from.size(), "two stages: " + from);
-    assertTrue(from.get(0).startsWith("maven:") && from.get(0).contains("17") && from.get(0).endsWith(" AS build"),
-      from.get(0));
-    assertTrue(from.get(1).matches("eclipse-temurin:17-jre\\S*"), "runtime: a Java 17 JRE, got " + from.get(1));
+    assertEquals(List.of("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}"), from, "two stages, base images from build args");
+    Map<String, String> args = DockerCommand.buildArgs();
+    String build = args.get("BUILD_IMAGE");
+    assertTrue(build.startsWith("maven:") && build.contains("17"), "build: Maven on a JDK 17 by default, got " + build);
+    assertTrue(args.get("RUNTIME_IMAGE").matches("eclipse-temurin:17-jre\\S*"),
+      "runtime: a Java 17 JRE by default, got " + args.get("RUNTIME_IMAGE"));
+    assertEquals("", args.get("MAVEN_FLAGS"), "Maven runs online by default");
     String user = DockerCommand.last("USER");
     assertNotNull(user);
     assertFalse(user.equals("root") || user.startsWith("0"), "runs as " + user);
@@ -56,6 +60,8 @@ class DockerFilesTest {
     assertEquals(List.of("/usr/bin/tini", "--", "java"), entrypoint.subList(0, 3), "exec form, tini first");
     assertEquals("/app/procbus.jar", entrypoint.get(entrypoint.indexOf("-jar") + 1));
     assertTrue(DockerCommand.last("RUN").contains("tini"), "tini is installed");
+    assertTrue(DockerCommand.instructions().stream().anyMatch(i -> i.keyword().equals("ENV")
+      && i.arguments().equals("LANG=C.UTF-8")), "a UTF-8 locale");
     for (String flag : DockerCommand.jvmArgs()) {
       Matcher file = Pattern.compile("=((?:conf|docker)/\\S+)$").matcher(flag);
       if (file.find()) {
