@@ -67,12 +67,13 @@ public final class Bench {
   /** With {@code --cluster}: a client in this JVM whose children run on another node; else null. */
   private ClusterBench cluster;
 
-  /** The command line: {@code --quick --cluster --only=W1,W2obs,W3 --rounds=N --ref=PATH --out=PATH}. */
-  record Options(boolean quick, boolean cluster, List<String> only, int rounds, Path ref, Path out) {
+  /** The command line: {@code --quick --cluster --cli --only=W1,W2obs,W3 --rounds=N --ref=PATH --out=PATH}. */
+  record Options(boolean quick, boolean cluster, boolean cli, List<String> only, int rounds, Path ref, Path out) {
 
     static Options parse(String[] args) {
       boolean quick = false;
       boolean cluster = false;
+      boolean cli = false;
       List<String> only = null;
       int rounds = 3;
       Path ref = Path.of("target", "bench-ref");
@@ -82,6 +83,8 @@ public final class Bench {
           quick = true;
         } else if (arg.equals("--cluster")) {
           cluster = true;
+        } else if (arg.equals("--cli")) {
+          cli = true;
         } else if (arg.startsWith("--only=")) {
           only = List.of(arg.substring("--only=".length()).split(","));
         } else if (arg.startsWith("--rounds=")) {
@@ -92,13 +95,13 @@ public final class Bench {
           out = Path.of(arg.substring("--out=".length()));
         } else {
           throw new IllegalArgumentException("unknown option " + arg
-            + " (known: --quick --cluster --only=W1,.. --rounds=N --ref=PATH --out=PATH)");
+            + " (known: --quick --cluster --cli --only=W1,.. --rounds=N --ref=PATH --out=PATH)");
         }
       }
       if (rounds < 3) {
         throw new IllegalArgumentException("--rounds must be at least 3: min, median and max need three");
       }
-      return new Options(quick, cluster, only, rounds, ref, out);
+      return new Options(quick, cluster, cli, only, rounds, ref, out);
     }
   }
 
@@ -158,6 +161,9 @@ public final class Bench {
     }
     if (runs("W5")) {
       w5();
+    }
+    if (options.cli()) {
+      cli();
     }
     JsonObject results = figures.toJson().put("quick", quick).put("rounds", options.rounds())
       .put("machine", machine(load)).put("jvm", System.getProperty("java.vm.name") + " "
@@ -587,6 +593,25 @@ public final class Bench {
     for (int r = 0; r < options.rounds(); r++) {
       figures.add("W5", BenchTable.RSS, BenchTable.ENGINE, w5Engine(window) / 1024.0);
       figures.add("W5", BenchTable.RSS, BenchTable.JDK, w5Baseline(window) / 1024.0);
+    }
+  }
+
+  // --- the CLI: bin/procbus against a node JVM
+
+  private void cli() throws Exception {
+    int runs = quick ? 5 : 15;
+    long bytes = (quick ? 16L : 64L) << 20;
+    figures.describe("CLI", "bin/procbus against a node JVM from the fat jar: run -- true, JVM start included "
+      + "(median of " + runs + "), and " + (bytes >> 20) + " MiB through run -- cat, stdin to stdout");
+    try (CliBench b = CliBench.start()) {
+      for (int r = 0; r < options.rounds(); r++) {
+        figures.add("CLI", BenchTable.CLI_TRUE, BenchTable.CLI_CDS, b.trueMillis(true, runs));
+        figures.add("CLI", BenchTable.CLI_TRUE, BenchTable.CLI_NO_CDS, b.trueMillis(false, runs));
+        figures.add("CLI", BenchTable.CLI_TRUE, BenchTable.LOCAL, seconds(() -> new ProcessBuilder("true").start()
+          .waitFor()) * 1e3);
+        figures.add("CLI", BenchTable.CLI_CAT, BenchTable.CLI_CDS, b.catMBps(bytes));
+        figures.add("CLI", BenchTable.CLI_CAT, BenchTable.LOCAL, CliBench.pipe(new ProcessBuilder("cat"), bytes));
+      }
     }
   }
 

@@ -23,6 +23,10 @@ public final class BenchTable {
   static final String ENGINE = "procbus engine";
   static final String BUS = "procbus local bus";
   static final String CLUSTER = "procbus cluster";
+  /** The CLI ({@code bin/procbus}) with and without its AppCDS archive, and the same program run locally. */
+  static final String CLI_CDS = "bin/procbus";
+  static final String CLI_NO_CDS = "bin/procbus, no AppCDS";
+  static final String LOCAL = "local, java.lang.ProcessBuilder";
   /** The engine with its JVM's watchdog off: what the watchdog's records cost in W1. */
   static final String UNGUARDED = "procbus engine, watchdog off";
   /** W2obs: the local bus's owner while two paused observers watch (not a column of the main table). */
@@ -37,6 +41,8 @@ public final class BenchTable {
   static final String WALL = "wall s";
   static final String THREADS = "+threads";
   static final String RSS = "peak RSS growth MiB";
+  static final String CLI_TRUE = "run -- true ms";
+  static final String CLI_CAT = "run -- cat MB/s";
   static final String CPU_PER_GIB = "JVM CPU s/GiB";
   static final String ALLOCATED_PER_GIB = "JVM heap allocated GiB/GiB";
 
@@ -79,6 +85,7 @@ public final class BenchTable {
     new Target("W2", MBS, CLUSTER, BUS, true, 0.5),
     new Target("W3", P50, CLUSTER, null, false, 300),
     new Target("W5", RSS, ENGINE, null, false, 1.0),
+    new Target("CLI", CLI_TRUE, CLI_CDS, null, false, 300),
     new Target("W2obs", MBS, OBSERVED, BUS, true, 0.9),
     new Target("W2obs", ALLOCATED_PER_GIB, OBSERVED, BUS, false, 1.1));
 

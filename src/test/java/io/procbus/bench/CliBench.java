@@ -13,15 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The CLI figures ({@code bench/run --cli [--quick]}), printed as a table: {@code bin/procbus run -- true} wall time, JVM start included, with and
- * without the AppCDS archive, and {@code bin/procbus run -- cat} stdin-to-stdout throughput, against
- * a node JVM started from the fat jar ({@link NodeProcess}; first-start token in a temporary state directory, the
- * shipped policy). Needs the fat jar ({@code bench/run --cli} builds it).
+ * The CLI side of the benchmark ({@code bench/run --cli}): {@code bin/procbus run -- true} wall time, JVM start
+ * included, with and without the AppCDS archive, and {@code bin/procbus run -- cat} stdin-to-stdout throughput,
+ * against a node JVM started from the fat jar ({@link NodeProcess}; first-start token in a temporary state
+ * directory, the shipped policy). Needs the fat jar ({@code bench/run --cli} builds it).
  */
 final class CliBench implements AutoCloseable {
 
@@ -33,33 +32,6 @@ final class CliBench implements AutoCloseable {
     this.node = node;
     this.state = state;
     this.port = port;
-  }
-
-  /** Measures and prints the CLI figures; {@code --quick} for fewer runs and bytes. */
-  public static void main(String[] args) throws Exception {
-    boolean quick = Arrays.asList(args).contains("--quick");
-    int runs = quick ? 5 : 15;
-    long bytes = (quick ? 16L : 64L) << 20;
-    String load = Files.readString(Path.of("/proc/loadavg")).trim();
-    System.out.printf(Locale.ROOT, "procbus CLI bench%s: %d cores, Java %s, load average %s%n", quick ? " (--quick)" : "",
-      Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), load);
-    try (CliBench b = start()) {
-      long t = System.nanoTime();
-      new ProcessBuilder("true").start().waitFor();
-      double local = (System.nanoTime() - t) / 1e6;
-      double cds = b.trueMillis(true, runs);
-      double plain = b.trueMillis(false, runs);
-      double cat = b.catMBps(bytes);
-      double localCat = pipe(new ProcessBuilder("cat"), bytes);
-      String fmt = "| %-44s | %-22s | %10s | %10s |%n";
-      System.out.printf(Locale.ROOT, fmt, "workload", "metric", "procbus", "local");
-      System.out.printf(Locale.ROOT, fmt, "bin/procbus run -- true, AppCDS", "wall ms, median of " + runs,
-        String.format(Locale.ROOT, "%.0f", cds), String.format(Locale.ROOT, "%.1f", local));
-      System.out.printf(Locale.ROOT, fmt, "bin/procbus run -- true, no AppCDS", "wall ms, median of " + runs,
-        String.format(Locale.ROOT, "%.0f", plain), String.format(Locale.ROOT, "%.1f", local));
-      System.out.printf(Locale.ROOT, fmt, "bin/procbus run -- cat, " + (bytes >> 20) + " MiB", "stdin to stdout MB/s",
-        String.format(Locale.ROOT, "%.2f", cat), String.format(Locale.ROOT, "%.0f", localCat));
-    }
   }
 
   /** Starts the node from the fat jar and runs the CLI once (which makes its AppCDS archive). */
