@@ -1,5 +1,8 @@
 package io.procbus.bridge;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.procbus.api.ErrorCode;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
@@ -12,15 +15,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -68,6 +71,8 @@ public class BridgeVerticle extends VerticleBase {
   public static final int MAX_WRITE_QUEUE_BYTES = 8 << 20;
   /** Time a connection has to authenticate before it is closed. */
   public static final long AUTH_TIMEOUT_MILLIS = 10_000;
+  /** How long a TCP connection being closed waits for its client to close, its input read and dropped. */
+  static final long CLOSE_LINGER_MILLIS = 2_000;
 
   private Edge edge;
   private NodeTrust trust;
@@ -160,7 +165,7 @@ public class BridgeVerticle extends VerticleBase {
   private void tcpConnection(NetSocket socket) {
     socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
     // abort: now, not after the queued writes, which a client that does not read would never let flush
-    EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, socket::close,
+    EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, () -> closeAfterLastFrame(socket),
       () -> ((NetSocketInternal) socket).channelHandlerContext().close(),
       "tcp bridge connection from " + socket.remoteAddress());
     TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value),
@@ -172,6 +177,26 @@ public class BridgeVerticle extends VerticleBase {
     });
     socket.exceptionHandler(e -> socket.close());
     authDeadline(session);
+  }
+
+  /**
+   * Closes a TCP connection so that the client gets the last frame written (an error, say): after the queued
+   * writes the write side is shut down (FIN), then what the client still sends (the rest of an oversized frame)
+   * is read and dropped until it closes too, or for {@link #CLOSE_LINGER_MILLIS} at most. Closing with unread
+   * input at once would make the kernel answer with a reset, and the client could lose that last frame.
+   */
+  private void closeAfterLastFrame(NetSocket socket) {
+    socket.handler(dropped -> { });
+    socket.resume();
+    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+      if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+        duplex.shutdownOutput();
+      } else {
+        ctx.close();
+      }
+    });
+    vertx.setTimer(CLOSE_LINGER_MILLIS, t -> socket.close());
   }
 
   // --- SockJS

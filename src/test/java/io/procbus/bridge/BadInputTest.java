@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessService;
+import io.procbus.engine.linux.Watchdog;
 import io.procbus.testing.Await;
 import io.procbus.testing.EdgeFixture;
 import io.procbus.testing.TcpBridgeClient;
@@ -560,7 +561,9 @@ class BadInputTest {
   /** Live children of this JVM. */
   private static List<String> children() throws IOException {
     List<String> kids = new ArrayList<>();
-    ProcessHandle.current().children().forEach(c -> kids.add(c.pid() + " " + c.info().commandLine().orElse("?")));
+    long watchdog = Watchdog.shared().pid(); // lives as long as the JVM, by design (docs/engine.md)
+    ProcessHandle.current().children().filter(c -> c.pid() != watchdog)
+      .forEach(c -> kids.add(c.pid() + " " + c.info().commandLine().orElse("?")));
     return kids;
   }
 }

@@ -27,6 +27,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class LeaseTest {
     ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setLeaseRenewMillis(0));
     ChildProcess child = await(client.exec(List.of("sleep", "3600"), QUIET));
     ProcessInfo info = byPid(client, child.pid());
-    List<String> types = new ArrayList<>();
+    List<String> types = new CopyOnWriteArrayList<>(); // appended on the event loop, read here
     Promise<JsonObject> terminated = Promise.promise();
     Promise<ExitStatus> exit = Promise.promise();
     MessageConsumer<Object> observer = vertx.eventBus().consumer(info.getEventAddress(), m -> {
