@@ -105,7 +105,8 @@ public final class Leftovers {
               case "boot" -> sameBoot = f.length == 2 && f[1].equals(boot);
               case "jvm", "watchdog" -> {
                 long start = Long.parseLong(f[2]); // -1: it was gone already when the file was written
-                live |= start >= 0 && ProcessTree.startTime(Integer.parseInt(f[1])) == start;
+                // a zombie is dead: a killed node's watchdog may wait a while for PID 1 to reap it
+                live |= start >= 0 && ProcessTree.runningStartTime(Integer.parseInt(f[1])) == start;
               }
               default -> children.put(Integer.parseInt(f[0]), Long.parseLong(f[1]));
             }

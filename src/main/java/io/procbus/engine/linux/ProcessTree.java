@@ -56,6 +56,12 @@ public final class ProcessTree {
     return s == null ? -1 : s.startTime();
   }
 
+  /** Like {@link #startTime}, but -1 for a zombie too: it exited and only waits for its parent (or PID 1). */
+  static long runningStartTime(int pid) {
+    Stat s = stat(pid);
+    return s == null || s.zombie() ? -1 : s.startTime();
+  }
+
   /**
    * SIGKILLs every child of {@code children} (pid to start time) still running, with its descendants and the
    * members of the groups and sessions it or they lead; returns how many processes got SIGKILL.
