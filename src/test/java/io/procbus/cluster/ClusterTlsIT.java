@@ -241,7 +241,7 @@ class ClusterTlsIT {
         + " ms with " + failed);
       assertFalse(Files.exists(marker), "nothing ran for the " + rogue.getKey() + " member");
       for (NodeProcess node : nodes) {
-        assertEquals(0, node.handle().descendants().count(), "no child on node JVM " + node.pid());
+        assertEquals(List.of(), node.spawnedDescendants(), "no child on node JVM " + node.pid());
       }
       vertx.close().await(30, TimeUnit.SECONDS);
       joined.remove(vertx);

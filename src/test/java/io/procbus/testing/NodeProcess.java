@@ -198,6 +198,15 @@ public final class NodeProcess implements AutoCloseable {
     return List.copyOf(lines);
   }
 
+  /**
+   * What the node spawned and is still there: its descendants but its watchdog (a process of its own for the
+   * node's whole life, by design: docs/engine.md).
+   */
+  public List<ProcessHandle> spawnedDescendants() {
+    return process.descendants().filter(p -> !p.info().arguments()
+      .map(a -> List.of(a).contains("io.procbus.engine.linux.WatchdogMain")).orElse(false)).toList();
+  }
+
   /** The node's JVM. */
   public ProcessHandle handle() {
     return process.toHandle();
