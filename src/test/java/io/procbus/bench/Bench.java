@@ -532,7 +532,17 @@ public final class Bench {
     figures.add("W4", BenchTable.RSS, impl, peak[0] / 1024.0);
   }
 
-  /** Returns {RSS growth in KiB at peak, threads at peak}. */
+  /**
+   * The threads at work: running or blocked in a call (a JDK process reaper waits in {@code waitpid} as RUNNABLE;
+   * an event loop in {@code epoll_wait} too), not those parked idle in a pool. Counting all threads would miss
+   * that the JDK reuses its reapers: after one round, its idle pool already holds a thread per child.
+   */
+  private static int busyThreads() {
+    return (int) Thread.getAllStackTraces().keySet().stream()
+      .filter(t -> t.getState() == Thread.State.RUNNABLE || t.getState() == Thread.State.BLOCKED).count();
+  }
+
+  /** Returns {RSS growth in KiB at peak, threads at work at peak}. */
   private int[] w4Engine(ProcessEngine engine, int n) throws Exception {
     gc();
     long rss0 = rssKiB();
@@ -547,7 +557,7 @@ public final class Bench {
       echoes.add(c.stdout().readLine());
     }
     Future.all(echoes).await(60, TimeUnit.SECONDS);
-    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+    int threads = busyThreads();
     long rss = rssKiB() - rss0;
     List<Future<Integer>> exits = new ArrayList<>(n);
     for (ChildProcess c : children) {
@@ -574,7 +584,7 @@ public final class Bench {
     for (BufferedReader r : readers) {
       check("ping".equals(r.readLine()), "W4 baseline: bad echo");
     }
-    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+    int threads = busyThreads();
     long rss = rssKiB() - rss0;
     for (Process p : children) {
       p.getOutputStream().close();
