@@ -5,6 +5,7 @@ import io.procbus.config.ProcbusOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -58,7 +59,10 @@ public class OperationsVerticle extends VerticleBase {
     if (vertx.isMetricsEnabled()) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
     }
-    return vertx.createHttpServer().requestHandler(router).listen(http.getPort(), http.getHost())
+    // HTTP/1.1 only: probes and scrapers speak it, and an h2c upgrade (the JDK's HttpClient asks for one by default)
+    // left a scrape's response stalled after the switch
+    HttpServerOptions http11 = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(http11).requestHandler(router).listen(http.getPort(), http.getHost())
       .onSuccess(s -> {
         server = s;
         LOG.info(LISTENING + http.getHost() + ":" + s.actualPort());
