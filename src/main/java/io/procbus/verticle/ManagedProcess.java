@@ -51,6 +51,7 @@ final class ManagedProcess implements SubprocessProtocol {
   private final ContextInternal context;
   private final String eventAddress;
   private final ProcessEvents events;
+  private final ProcessLimits limits;
   private final long timeoutMillis;
   private final Signal killSignal;
   private final RunCapture capture;
@@ -67,11 +68,6 @@ final class ManagedProcess implements SubprocessProtocol {
   private ExitStatus exitStatus;
   private boolean closed;
   private boolean givenUp;
-  private long runTimer = -1;
-  private long graceTimer = -1;
-  /** Policy output budget, stdout and stderr together; 0 for none (context thread only). */
-  private long maxOutputBytes;
-  private long outputBytes;
 
   ManagedProcess(ProcessServiceImpl service, ContextInternal context, String id, String owner, boolean detached,
                  List<String> argv, int limit, long timeoutMillis, Signal killSignal, RunCapture capture) {
@@ -87,6 +83,7 @@ final class ManagedProcess implements SubprocessProtocol {
     this.capture = capture;
     this.eventAddress = service.addresses().process(id);
     this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, id);
+    this.limits = new ProcessLimits(context, timeoutMillis, killSignal);
     this.exited = context.promise();
   }
 
@@ -108,18 +105,12 @@ final class ManagedProcess implements SubprocessProtocol {
       pause(1);
       pause(2);
     }
-    if (timeoutMillis > 0) {
-      runTimer = context.setTimer(timeoutMillis, tid -> {
-        runTimer = -1;
-        if (exitStatus == null) {
-          transport.sendSignal(killSignal.number());
-          if (capture != null) {
-            capture.fail(new ProcessException(ErrorCode.TIMEOUT, "process " + id + " ran longer than " + timeoutMillis
-              + " ms: " + killSignal + " was sent"));
-          }
-        }
-      });
-    }
+    limits.started(t, () -> {
+      if (capture != null) {
+        capture.fail(new ProcessException(ErrorCode.TIMEOUT, "process " + id + " ran longer than " + timeoutMillis
+          + " ms: " + killSignal + " was sent"));
+      }
+    });
     if (capture != null) {
       capture.started(this, t);
     }
@@ -128,7 +119,7 @@ final class ManagedProcess implements SubprocessProtocol {
   @Override
   public void pipeDataReceived(int fd, Buffer data) {
     service.monitor().streamBytes(STREAM[fd], data.length());
-    countOutput(data.length());
+    limits.output(data.length());
     if (capture != null) {
       capture.data(fd, data);
       return;
@@ -147,16 +138,7 @@ final class ManagedProcess implements SubprocessProtocol {
 
   /** Sets the policy's output budget: past it, the kill signal is sent once. */
   void limitOutput(long maxOutputBytes) {
-    this.maxOutputBytes = maxOutputBytes;
-  }
-
-  private void countOutput(int n) {
-    long before = outputBytes;
-    outputBytes += n;
-    if (maxOutputBytes > 0 && before <= maxOutputBytes && outputBytes > maxOutputBytes && exitStatus == null
-      && transport != null) {
-      transport.sendSignal(killSignal.number());
-    }
+    limits.limitOutput(maxOutputBytes);
   }
 
   @Override
@@ -185,7 +167,7 @@ final class ManagedProcess implements SubprocessProtocol {
   @Override
   public void processExited() {
     exitStatus = transport.exitStatus();
-    cancelTimers();
+    limits.exited();
     service.onExited(this);
     service.monitor().exited(id, transport.pid(), owner, exitStatus);
     emit(EventType.EXIT, exitStatus.toJson());
@@ -274,30 +256,8 @@ final class ManagedProcess implements SubprocessProtocol {
 
   /** TERM now, KILL after {@code graceMillis} if the child is still alive; completes once it is reaped. */
   Future<Void> terminate(long graceMillis) {
-    if (exitStatus == null) {
-      transport.sendSignal(Signal.TERM.number());
-      if (graceTimer == -1) {
-        graceTimer = context.setTimer(Math.max(1, graceMillis), t -> {
-          graceTimer = -1;
-          if (exitStatus == null) {
-            transport.kill();
-            service.monitor().killed(id, transport.pid(), owner, graceMillis);
-          }
-        });
-      }
-    }
+    limits.terminate(graceMillis, () -> service.monitor().killed(id, transport.pid(), owner, graceMillis));
     return exited.future();
-  }
-
-  private void cancelTimers() {
-    if (runTimer != -1) {
-      context.owner().cancelTimer(runTimer);
-      runTimer = -1;
-    }
-    if (graceTimer != -1) {
-      context.owner().cancelTimer(graceTimer);
-      graceTimer = -1;
-    }
   }
 
   // --- commands (the service, on the context)
