@@ -4,6 +4,7 @@ import io.procbus.api.ErrorCode;
 import io.procbus.auth.Principal;
 import io.procbus.auth.TokenStore;
 import io.procbus.protocol.Headers;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,17 +12,29 @@ import java.util.logging.Logger;
 /**
  * Authenticates bridge connections: a frame's {@code authorization} header, {@code Bearer <token>}, gives the
  * connection its principal (one per connection); a bad header, an unknown token or a second principal is
- * {@code UNAUTHENTICATED}, then the close.
+ * {@code UNAUTHENTICATED}, then the close; so is a connection without a principal after
+ * {@link BridgeVerticle#AUTH_TIMEOUT_MILLIS}.
  */
 final class Authenticator {
 
   private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
   private static final String BEARER = "Bearer ";
 
+  private final Vertx vertx;
   private final TokenStore tokens;
 
-  Authenticator(TokenStore tokens) {
+  Authenticator(Vertx vertx, TokenStore tokens) {
+    this.vertx = vertx;
     this.tokens = tokens;
+  }
+
+  /** Closes a new connection unless it authenticates within {@link BridgeVerticle#AUTH_TIMEOUT_MILLIS}. */
+  void deadline(EdgeSession s) {
+    vertx.setTimer(BridgeVerticle.AUTH_TIMEOUT_MILLIS, t -> {
+      if (s.principal == null && !s.closed) {
+        refuse(s, null, "no token within " + BridgeVerticle.AUTH_TIMEOUT_MILLIS + " ms");
+      }
+    });
   }
 
   /**

@@ -35,7 +35,7 @@ final class Edge {
     ServiceMonitor monitor = ServiceMonitor.of(vertx);
     boolean policy = guard.policy() != null;
     OwnerIndex owners = new OwnerIndex(vertx, guard.policy());
-    this.authenticator = new Authenticator(guard.tokens());
+    this.authenticator = new Authenticator(vertx, guard.tokens());
     this.permits = new AddressPermits(addresses, monitor);
     this.commands = new CommandForwarder(vertx, permits, new EdgeAdmission(guard, monitor), owners, policy);
     this.fanout = new EventFanout(vertx, this::closed);
@@ -87,6 +87,22 @@ final class Edge {
       case "publish" -> permits.deny(s, address, "publish is not permitted");
       default -> s.write(BridgeFrames.error(null, ErrorCode.MALFORMED, "unknown frame type"));
     }
+  }
+
+  /** Takes a new connection: it has {@link BridgeVerticle#AUTH_TIMEOUT_MILLIS} to authenticate. */
+  void opened(EdgeSession s) {
+    authenticator.deadline(s);
+  }
+
+  /**
+   * Answers a frame above {@link BridgeVerticle#MAX_FRAME_BYTES} with {@code PAYLOAD_TOO_LARGE}, then closes the
+   * connection; its later frames are ignored.
+   */
+  void tooLarge(EdgeSession s, String what) {
+    s.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, what + " is above "
+      + BridgeVerticle.MAX_FRAME_BYTES + ": closing"));
+    s.closing = true;
+    s.closeConnection();
   }
 
   /** Forgets a closed connection: its registrations go. */
