@@ -1,6 +1,7 @@
 package io.procbus.bridge;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.SpawnRequest;
 import io.procbus.auth.Principal;
 import io.procbus.auth.TokenStore;
@@ -19,7 +20,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -302,7 +302,7 @@ final class Edge {
       }
       holder.put(field, guard.admitAtEdge(s.principal, new SpawnRequest(request)).toJson());
       return true;
-    } catch (ServiceException e) {
+    } catch (ProcessException e) {
       monitor.denied(s.principal.name(), action, e.getMessage());
       s.write(BridgeFrames.failure(reply, address, e));
       return false;

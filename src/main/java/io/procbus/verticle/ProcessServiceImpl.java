@@ -18,6 +18,7 @@ import io.procbus.policy.CommandPolicy;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.procbus.protocol.Control;
+import io.procbus.protocol.FailureCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -160,7 +161,7 @@ final class ProcessServiceImpl implements ProcessService {
     CommandPolicy.Decision admission;
     try {
       admission = guard.admit(owner, request, owner == null ? 0 : liveByOwner.getOrDefault(owner, 0));
-    } catch (ServiceException e) {
+    } catch (ProcessException e) {
       monitor.denied(owner, "spawn", e.getMessage());
       throw e;
     }
@@ -542,21 +543,9 @@ final class ProcessServiceImpl implements ProcessService {
     return f.recover(t -> Future.failedFuture(toServiceException(t)));
   }
 
-  /** The reply form of a failure: its code and message; an {@code errno} in the debug info when there is one. */
+  /** The reply form of a failure: see {@link FailureCodec#toServiceException}. */
   static ServiceException toServiceException(Throwable t) {
-    if (t instanceof ServiceException se) {
-      return se;
-    }
-    if (t instanceof ProcessException pe) {
-      JsonObject debug = new JsonObject().put("code", pe.code().name());
-      if (pe.errno() != null) {
-        debug.put("errno", pe.errno());
-      }
-      return new ServiceException(pe.code().code(), pe.getMessage(), debug);
-    }
-    LOG.log(Level.WARNING, "unexpected failure in the process service", t);
-    return new ServiceException(ErrorCode.INTERNAL.code(), "internal error: " + t,
-      new JsonObject().put("code", ErrorCode.INTERNAL.name()));
+    return FailureCodec.toServiceException(t);
   }
 
   /** The live process of the table, for tests and diagnostics. */
