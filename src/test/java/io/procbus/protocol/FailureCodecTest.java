@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
+import io.procbus.testing.LogCapture;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 /** The one failure codec: every code survives every wire form, and only bugs are logged. */
@@ -76,42 +74,30 @@ class FailureCodecTest {
 
   @Test
   void aBugIsInternalLoggedOnceWithItsStackAndExpectedFailuresAreNotLogged() {
-    List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    Handler recorder = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logged.add(r);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger log = Logger.getLogger(FailureCodec.class.getName());
-    log.addHandler(recorder);
-    try {
+    try (LogCapture log = LogCapture.of(FailureCodec.class.getName(), Level.WARNING)) {
       FailureCodec.toServiceException(new ProcessException(ErrorCode.NOT_OWNER, "expected"));
       FailureCodec.errorFrame("r", "a", new ProcessException(ErrorCode.DENIED, "expected"));
-      assertEquals(List.of(), logged);
+      assertEquals(List.of(), log.records());
       NullPointerException bug = new NullPointerException("a bug");
 
       ServiceException wire = FailureCodec.toServiceException(bug);
 
       assertEquals(ErrorCode.INTERNAL.code(), wire.failureCode());
       assertEquals("internal error: " + bug, wire.getMessage());
-      assertEquals(1, logged.size());
-      assertSame(bug, logged.get(0).getThrown());
+      assertEquals(1, log.records().size());
+      assertSame(bug, log.records().get(0).getThrown());
       // once: the wire form passes through every further hop unchanged and unlogged
       assertSame(wire, FailureCodec.toServiceException(wire));
       assertEquals(ErrorCode.INTERNAL, FailureCodec.toProcessException(wire).code());
-      assertEquals(1, logged.size());
+      assertEquals(1, log.records().size());
+      // a bug the engine caught and kept as the cause of an INTERNAL failure: logged, with its stack, when encoded
+      IllegalStateException engineBug = new IllegalStateException("engine bug");
+      ServiceException fromEngine = FailureCodec.toServiceException(new ProcessException(ErrorCode.INTERNAL,
+        "internal error: " + engineBug, null, null, engineBug));
+      assertEquals(ErrorCode.INTERNAL.code(), fromEngine.failureCode());
+      assertEquals(2, log.records().size());
+      assertSame(engineBug, log.records().get(1).getThrown());
       assertNull(new ProcessException(ErrorCode.TIMEOUT, "x").getCause());
-    } finally {
-      log.removeHandler(recorder);
     }
   }
 }

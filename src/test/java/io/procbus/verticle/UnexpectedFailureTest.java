@@ -10,6 +10,7 @@ import io.procbus.api.ProcessService;
 import io.procbus.api.SpawnRequest;
 import io.procbus.protocol.FailureCodec;
 import io.procbus.testing.Await;
+import io.procbus.testing.LogCapture;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -18,12 +19,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,55 +36,25 @@ class UnexpectedFailureTest {
 
   /** The lifecycle log's logger ({@code io.procbus.ops.LifecycleLog}, package-private). */
   private static final String LIFECYCLE_LOG = "io.procbus.ops.LifecycleLog";
-  private static final Logger LIFECYCLE = Logger.getLogger(LIFECYCLE_LOG);
-  private static final Logger CODEC = Logger.getLogger(FailureCodec.class.getName());
 
   private final String owner = "bug-" + UUID.randomUUID();
-  /** The exception the handler threw, made where it is thrown so that its stack is the service's. */
+  /** The exception the lifecycle log threw, made where it is thrown so that its stack is the service's. */
   private final AtomicReference<IllegalStateException> injected = new AtomicReference<>();
-  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-  private final Handler thrower = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getMessage() != null && r.getMessage().contains(owner) && r.getMessage().contains("spawned")) {
-        IllegalStateException e = new IllegalStateException("injected by " + owner);
-        injected.set(e);
-        throw e;
-      }
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
-  private final Handler recorder = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r);
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
-  private Level lifecycleLevel;
+  private LogCapture lifecycle;
+  private LogCapture codec;
   private Vertx vertx;
   private ProcessVerticle verticle;
 
   @BeforeEach
   void start() throws Exception {
-    lifecycleLevel = LIFECYCLE.getLevel();
-    LIFECYCLE.setLevel(Level.INFO);
-    LIFECYCLE.addHandler(thrower);
-    CODEC.addHandler(recorder);
+    lifecycle = LogCapture.of(LIFECYCLE_LOG, Level.INFO, r -> {
+      if (r.getMessage() != null && r.getMessage().contains(owner) && r.getMessage().contains("spawned")) {
+        IllegalStateException e = new IllegalStateException("injected by " + owner);
+        injected.set(e);
+        throw e;
+      }
+    });
+    codec = LogCapture.of(FailureCodec.class.getName(), Level.WARNING);
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     verticle = new ProcessVerticle();
     await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(new JsonObject().put("prefix", "bug"))));
@@ -94,10 +62,12 @@ class UnexpectedFailureTest {
 
   @AfterEach
   void stop() throws Exception {
-    LIFECYCLE.removeHandler(thrower);
-    LIFECYCLE.setLevel(lifecycleLevel);
-    CODEC.removeHandler(recorder);
-    vertx.close().await(20, SECONDS);
+    try {
+      vertx.close().await(20, SECONDS);
+    } finally {
+      lifecycle.close();
+      codec.close();
+    }
   }
 
   @Test
@@ -111,8 +81,8 @@ class UnexpectedFailureTest {
     IllegalStateException bug = injected.get();
     assertEquals(ErrorCode.INTERNAL.code(), e.failureCode(), e.getMessage());
     assertEquals("internal error: " + bug, e.getMessage());
-    List<LogRecord> mine = logged.stream().filter(r -> r.getThrown() == bug).toList();
-    assertEquals(1, mine.size(), "logged once: " + logged);
+    List<LogRecord> mine = codec.records().stream().filter(r -> r.getThrown() == bug).toList();
+    assertEquals(1, mine.size(), "logged once: " + codec.records());
     assertEquals(Level.WARNING, mine.get(0).getLevel());
     List<String> stack = Arrays.stream(mine.get(0).getThrown().getStackTrace()).map(f -> f.getClassName()).toList();
     assertTrue(stack.contains(LIFECYCLE_LOG) && stack.contains(Launcher.class.getName()),
