@@ -1,13 +1,13 @@
 package io.procbus.bridge;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.SpawnRequest;
 import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.CommandPolicy;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.verticle.RequestValidator;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 
 /**
  * The bridges' admission point: a {@code spawn} or {@code run} from a bridge connection is stamped with the
@@ -55,7 +55,7 @@ final class EdgeAdmission {
       }
       holder.put(field, guard.admitAtEdge(s.principal, new SpawnRequest(request)).toJson());
       return true;
-    } catch (ServiceException e) {
+    } catch (ProcessException e) {
       monitor.denied(s.principal.name(), action, e.getMessage());
       s.write(BridgeFrames.failure(reply, address, e));
       return false;
