@@ -54,11 +54,18 @@ class ClusterLifecycleIT extends LifecycleTest {
     String message;
     b.signal("STOP");
     try {
-      ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly(); // SIGKILL: it exits, its parent cannot reap
-      awaitCondition("pid " + p.pid() + " a zombie of node b", () -> {
-        ProcStat s = procStat(p.pid());
-        return s != null && s.zombie() && s.ppid() == b.pid();
-      }, Duration.ofSeconds(10));
+      ProcStat before = procStat(p.pid());
+      Process kill = new ProcessBuilder("kill", "-KILL", Integer.toString(p.pid())).inheritIO().start();
+      assertEquals(0, kill.waitFor(), "kill -KILL " + p.pid()); // it exits; its parent cannot reap it
+      try {
+        awaitCondition("pid " + p.pid() + " a zombie of node b", () -> {
+          ProcStat s = procStat(p.pid());
+          return s != null && s.zombie() && s.ppid() == b.pid();
+        }, Duration.ofSeconds(10));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; before " + before + ", now " + procStat(p.pid()) + ", node b "
+          + procStat(b.pid()), e);
+      }
 
       message = assertThrows(AssertionError.class, () -> host.assertNoZombies("while node b is stopped"))
         .getMessage();

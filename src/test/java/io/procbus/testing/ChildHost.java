@@ -75,13 +75,7 @@ public final class ChildHost {
   public List<ProcStat> children() {
     Set<Long> nodes = isThisJvm() ? NodeProcess.runningPids() : Set.of();
     List<ProcStat> children = new ArrayList<>();
-    for (Path task : list(Path.of("/proc", Long.toString(pid), "task"))) {
-      String pids;
-      try {
-        pids = Files.readString(task.resolve("children")).trim();
-      } catch (IOException threadGone) {
-        continue;
-      }
+    for (String pids : ofEachThread("children")) {
       for (String child : pids.isEmpty() ? new String[0] : pids.split(" ")) {
         ProcStat s = ProcStat.of(Long.parseLong(child));
         if (s != null && s.ppid() == pid && !nodes.contains((long) s.pid()) && !isWatchdog(s)) {
@@ -123,19 +117,21 @@ public final class ChildHost {
    * changes (JIT compiler and GC worker threads): the threads Java code, the engine's included, started.
    */
   public int threadCount() {
-    int n = 0;
+    return (int) ofEachThread("comm").stream().filter(name -> ELASTIC_JVM_THREADS.stream().noneMatch(name::startsWith))
+      .count();
+  }
+
+  /** {@code /proc/<pid>/task/<tid>/<file>} of each thread of the host, trimmed; threads that end meanwhile left out. */
+  private List<String> ofEachThread(String file) {
+    List<String> contents = new ArrayList<>();
     for (Path task : list(Path.of("/proc", Long.toString(pid), "task"))) {
-      String comm;
       try {
-        comm = Files.readString(task.resolve("comm")).trim();
+        contents.add(Files.readString(task.resolve(file)).trim());
       } catch (IOException threadGone) {
-        continue;
-      }
-      if (ELASTIC_JVM_THREADS.stream().noneMatch(comm::startsWith)) {
-        n++;
+        // not counted
       }
     }
-    return n;
+    return contents;
   }
 
   private static boolean isWatchdog(ProcStat s) {
