@@ -37,7 +37,7 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   private static final Logger LOG = Logger.getLogger(ProcessObserverImpl.class.getName());
 
-  private final ProcessClientImpl client;
+  private final Observers observers;
   private final ChildContext on;
   private final ContextInternal context;
   private final String address;
@@ -67,8 +67,8 @@ final class ProcessObserverImpl implements ProcessObserver {
   private volatile int peakEvents;
   private volatile long peakBytes;
 
-  ProcessObserverImpl(ProcessClientImpl client, ChildContext on, String address, int maxEvents, long maxBytes) {
-    this.client = client;
+  ProcessObserverImpl(Observers observers, ChildContext on, String address, int maxEvents, long maxBytes) {
+    this.observers = observers;
     this.on = on;
     this.context = on.context();
     this.address = address;
@@ -81,12 +81,12 @@ final class ProcessObserverImpl implements ProcessObserver {
     assert context.inThread() : "start off the observer's context";
     Promise<ProcessObserver> started = context.promise();
     // The bus delivers on a duplicate of the context: run each event with the observer's context current.
-    consumer = client.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
+    consumer = observers.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
     consumer.completion().onComplete(ar -> on.run(() -> {
       if (ar.succeeded()) {
         started.complete(this);
       } else {
-        client.forgetObserver(this);
+        observers.forget(this);
         started.fail(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to " + address + ": "
           + ar.cause()));
       }
@@ -254,7 +254,7 @@ final class ProcessObserverImpl implements ProcessObserver {
     }
     if (event.type() == EventType.CLOSED && closeFuture == null) {
       ended = true;
-      client.forgetObserver(this);
+      observers.forget(this);
       Handler<Void> end = endHandler;
       if (end != null) {
         on.callUser(() -> end.handle(null));
@@ -362,7 +362,7 @@ final class ProcessObserverImpl implements ProcessObserver {
         heldEvents = 0;
         heldBytes = 0;
         handler = null;
-        client.forgetObserver(this);
+        observers.forget(this);
         closeFuture = unsubscribe();
       }
       closeFuture.onComplete(p);
