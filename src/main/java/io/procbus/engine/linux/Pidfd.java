@@ -2,6 +2,7 @@ package io.procbus.engine.linux;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ExitStatus;
 import io.procbus.api.ProcessException;
@@ -22,21 +23,20 @@ public final class Pidfd {
    *     this process reaped the child ({@code ECHILD})
    */
   public static ExitStatus reap(int pidfd) {
-    try (Memory info = new Memory(LibC.SIGINFO_SIZE)) {
-      info.clear();
-      try {
-        LibC.C.waitid(LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG);
-      } catch (LastErrorException e) {
-        throw new ProcessException(ErrorCode.PROCESS_LOOKUP, "waitid: " + Errno.describe(e.getErrorCode())
-          + ": another reaper took the exit status", e.getErrorCode());
-      }
-      if (info.getInt(LibC.SI_PID) == 0) {
-        return null;
-      }
-      int code = info.getInt(LibC.SI_CODE);
-      int status = info.getInt(LibC.SI_STATUS);
-      return code == LibC.CLD_EXITED ? ExitStatus.exited(status) : ExitStatus.killed(status, code == LibC.CLD_DUMPED);
+    Memory info = SpawnArena.current().siginfo;
+    info.setInt(LibC.SI_PID, 0); // waitid leaves it 0 when no child has exited
+    try {
+      Posix.waitid(LibC.P_PIDFD, pidfd, Pointer.nativeValue(info), LibC.WEXITED | LibC.WNOHANG);
+    } catch (LastErrorException e) {
+      throw new ProcessException(ErrorCode.PROCESS_LOOKUP, "waitid: " + Errno.describe(e.getErrorCode())
+        + ": another reaper took the exit status", e.getErrorCode());
     }
+    if (info.getInt(LibC.SI_PID) == 0) {
+      return null;
+    }
+    int code = info.getInt(LibC.SI_CODE);
+    int status = info.getInt(LibC.SI_STATUS);
+    return code == LibC.CLD_EXITED ? ExitStatus.exited(status) : ExitStatus.killed(status, code == LibC.CLD_DUMPED);
   }
 
   /**
