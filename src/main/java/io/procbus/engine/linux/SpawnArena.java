@@ -86,7 +86,8 @@ final class SpawnArena {
   int vector(int first, List<String> strings) {
     int slot = first;
     for (String s : strings) {
-      LONGS.set(staging, slot++ * 8, (long) string(s));
+      long offset = string(s); // first: it may replace the staging array
+      LONGS.set(staging, slot++ * 8, offset);
     }
     LONGS.set(staging, slot++ * 8, -1L);
     return slot;
