@@ -51,8 +51,7 @@ import java.util.function.Supplier;
  */
 public final class Bench {
 
-  private static final ProcessOptions QUIET = new ProcessOptions()
-    .setStdin(Stdio.devNull()).setStdout(Stdio.devNull()).setStderr(Stdio.devNull());
+  private static final ProcessOptions QUIET = Workloads.QUIET;
   private static final ProcessOptions PIPES = new ProcessOptions()
     .setStdin(Stdio.pipe()).setStdout(Stdio.pipe()).setStderr(Stdio.devNull());
 
@@ -232,30 +231,7 @@ public final class Bench {
   }
 
   private void w1Engine(ProcessEngine engine, int total, int inFlight) {
-    onContext(engine, () -> {
-      Promise<Void> done = Promise.promise();
-      int[] counts = {0, 0};
-      Runnable[] next = new Runnable[1];
-      next[0] = () -> {
-        if (counts[0] == total) {
-          return;
-        }
-        counts[0]++;
-        engine.exec(List.of("/bin/true"), QUIET).compose(ChildProcess::waitFor).onComplete(ar -> {
-          if (ar.failed()) {
-            done.tryFail(ar.cause());
-          } else if (++counts[1] == total) {
-            done.complete();
-          } else {
-            next[0].run();
-          }
-        });
-      };
-      for (int i = 0; i < inFlight; i++) {
-        next[0].run();
-      }
-      return done.future();
-    });
+    Workloads.spawnTrue(vertxOf(engine), engine, total, inFlight);
   }
 
   private void w1Baseline(int total, int inFlight) throws Exception {
@@ -378,24 +354,7 @@ public final class Bench {
   }
 
   private void w2Engine(ProcessEngine engine, int children, long bytes) throws Exception {
-    List<CompletableFuture<Long>> all = new ArrayList<>();
-    for (int i = 0; i < children; i++) {
-      CompletableFuture<Long> done = new CompletableFuture<>();
-      all.add(done);
-      // from outside Vert.x each child gets its own event-loop context, spread over the loops
-      engine.exec(List.of("head", "-c", Long.toString(bytes), "/dev/zero"),
-        new ProcessOptions().setStdout(Stdio.pipe())).onComplete(ar -> {
-          if (ar.failed()) {
-            done.completeExceptionally(ar.cause());
-            return;
-          }
-          long[] count = {0};
-          ar.result().stdout().handler(b -> count[0] += b.length()).endHandler(v -> done.complete(count[0]));
-        });
-    }
-    for (CompletableFuture<Long> f : all) {
-      check(f.get(300, TimeUnit.SECONDS) == bytes, "W2: wrong byte count");
-    }
+    Workloads.readZeros(engine, children, bytes);
   }
 
   private void w2Baseline(int children, long bytes) throws Exception {
@@ -663,21 +622,11 @@ public final class Bench {
 
   /** Runs {@code action} on a new context of the Vert.x that {@code engine} belongs to, and waits for it. */
   private void onContext(ProcessEngine engine, Supplier<Future<?>> action) {
-    Vertx owner = cluster != null && engine == cluster.engine() ? cluster.vertx() : vertx;
-    Context ctx = owner.getOrCreateContext();
-    CompletableFuture<Object> done = new CompletableFuture<>();
-    ctx.runOnContext(v -> action.get().onComplete(ar -> {
-      if (ar.succeeded()) {
-        done.complete(null);
-      } else {
-        done.completeExceptionally(ar.cause());
-      }
-    }));
-    try {
-      done.get(300, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    Workloads.onContext(vertxOf(engine), action);
+  }
+
+  private Vertx vertxOf(ProcessEngine engine) {
+    return cluster != null && engine == cluster.engine() ? cluster.vertx() : vertx;
   }
 
   private interface Work {

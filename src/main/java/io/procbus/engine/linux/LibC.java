@@ -14,7 +14,8 @@ import java.util.Map;
  * cwd or redirection path into {@code ?} (issue 10). asyncio sends UTF-8 here too ({@code os.fsencode}).
  *
  * <p>Functions that report through {@code errno} throw {@link LastErrorException}; the
- * {@code posix_spawn*} family returns the error number instead.
+ * {@code posix_spawn*} family returns the error number instead. The spawn path's calls are in {@link Posix},
+ * bound by direct mapping.
  */
 interface LibC extends Library {
 
@@ -67,23 +68,7 @@ interface LibC extends Library {
   int CLD_KILLED = 2;
   int CLD_DUMPED = 3;
 
-  int posix_spawn(int[] pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
-
-  int posix_spawn_file_actions_init(Pointer fa);
-
-  int posix_spawn_file_actions_destroy(Pointer fa);
-
-  int posix_spawn_file_actions_adddup2(Pointer fa, int fd, int newFd);
-
-  int posix_spawn_file_actions_addopen(Pointer fa, int fd, String path, int flags, int mode);
-
-  int posix_spawn_file_actions_addchdir_np(Pointer fa, String path);
-
-  int posix_spawn_file_actions_addclosefrom_np(Pointer fa, int from);
-
   int posix_spawnattr_init(Pointer attr);
-
-  int posix_spawnattr_destroy(Pointer attr);
 
   int posix_spawnattr_setflags(Pointer attr, short flags);
 
@@ -97,8 +82,6 @@ interface LibC extends Library {
 
   int sigfillset(Pointer set) throws LastErrorException;
 
-  int pipe2(int[] fds, int flags) throws LastErrorException;
-
   int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
@@ -107,7 +90,6 @@ interface LibC extends Library {
 
   long syscall(long number, int a, int b, Pointer c, int d) throws LastErrorException;
 
-  long syscall(long number, int a, int b, Pointer c, int d, Pointer e) throws LastErrorException;
 
   int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
 

@@ -25,25 +25,26 @@ public final class Pidfd {
    *     this process reaped the child ({@code ECHILD})
    */
   public static ExitStatus reap(int pidfd) {
-    try (Memory info = new Memory(LibC.SIGINFO_SIZE + LibC.RUSAGE_SIZE)) {
-      info.clear();
-      Pointer rusage = info.share(LibC.SIGINFO_SIZE);
-      try {
-        LibC.C.syscall(LibC.SYS_WAITID, LibC.P_PIDFD, pidfd, info, LibC.WEXITED | LibC.WNOHANG, rusage);
-      } catch (LastErrorException e) {
-        throw new ProcessException(ErrorCode.PROCESS_LOOKUP, "waitid: " + Errno.describe(e.getErrorCode())
-          + ": another reaper took the exit status", e.getErrorCode());
-      }
-      if (info.getInt(LibC.SI_PID) == 0) {
-        return null;
-      }
-      int code = info.getInt(LibC.SI_CODE);
-      int status = info.getInt(LibC.SI_STATUS);
-      ExitStatus outcome = code == LibC.CLD_EXITED ? ExitStatus.exited(status)
-        : ExitStatus.killed(status, code == LibC.CLD_DUMPED);
-      return outcome.withUsage(new ResourceUsage(micros(rusage, LibC.RU_UTIME), micros(rusage, LibC.RU_STIME),
-        rusage.getLong(LibC.RU_MAXRSS)));
+    SpawnArena arena = SpawnArena.current();
+    Memory info = arena.siginfo;
+    Memory rusage = arena.rusage;
+    info.setInt(LibC.SI_PID, 0); // waitid leaves it 0 when no child has exited
+    try {
+      Posix.syscall(LibC.SYS_WAITID, LibC.P_PIDFD, pidfd, Pointer.nativeValue(info), LibC.WEXITED | LibC.WNOHANG,
+        Pointer.nativeValue(rusage));
+    } catch (LastErrorException e) {
+      throw new ProcessException(ErrorCode.PROCESS_LOOKUP, "waitid: " + Errno.describe(e.getErrorCode())
+        + ": another reaper took the exit status", e.getErrorCode());
     }
+    if (info.getInt(LibC.SI_PID) == 0) {
+      return null;
+    }
+    int code = info.getInt(LibC.SI_CODE);
+    int status = info.getInt(LibC.SI_STATUS);
+    ExitStatus outcome = code == LibC.CLD_EXITED ? ExitStatus.exited(status)
+      : ExitStatus.killed(status, code == LibC.CLD_DUMPED);
+    return outcome.withUsage(new ResourceUsage(micros(rusage, LibC.RU_UTIME), micros(rusage, LibC.RU_STIME),
+      rusage.getLong(LibC.RU_MAXRSS)));
   }
 
   private static long micros(Pointer rusage, int timeval) {
