@@ -74,6 +74,8 @@ public class BridgeVerticle extends VerticleBase {
   /** How long a TCP connection being closed waits for its client to close, its input read and dropped. */
   static final long CLOSE_LINGER_MILLIS = 2_000;
 
+  /** The node's options, read once by the node; {@code null} when deployed alone: then read from the config. */
+  private final ProcbusOptions given;
   private Edge edge;
   private NodeTrust trust;
   private NetServer tcp;
@@ -81,11 +83,21 @@ public class BridgeVerticle extends VerticleBase {
   private volatile int tcpPort = -1;
   private volatile int sockJsPort = -1;
 
+  /** Bridges that read their config at start, strictly (deployed alone). */
+  public BridgeVerticle() {
+    this(null);
+  }
+
+  /** Bridges with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public BridgeVerticle(ProcbusOptions options) {
+    this.given = options;
+  }
+
   @Override
   public Future<?> start() {
     ProcbusOptions options;
     try {
-      options = ProcbusOptions.fromConfig(config());
+      options = given != null ? given : ProcbusOptions.fromConfig(config());
       trust = NodeTrust.acquire(vertx, options); // the node's files, read once with its service
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

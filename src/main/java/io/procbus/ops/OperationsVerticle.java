@@ -35,13 +35,26 @@ public class OperationsVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(OperationsVerticle.class.getName());
 
+  /** The node's options, read once by the node; {@code null} when deployed alone: then read from the config. */
+  private final ProcbusOptions given;
   private HttpServer server;
   private ReadinessChecks readiness;
+
+  /** An endpoint that reads its config at start, strictly (deployed alone). */
+  public OperationsVerticle() {
+    this(null);
+  }
+
+  /** An endpoint with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public OperationsVerticle(ProcbusOptions options) {
+    this.given = options;
+  }
 
   @Override
   public Future<?> start() {
     // a bad key fails the future (map turns the throw into a failure)
-    return Future.succeededFuture(config()).map(ProcbusOptions::fromConfig).compose(this::listen);
+    return given != null ? listen(given)
+      : Future.succeededFuture(config()).map(ProcbusOptions::fromConfig).compose(this::listen);
   }
 
   private Future<?> listen(ProcbusOptions options) {

@@ -1,5 +1,6 @@
 package io.procbus.verticle;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessException;
@@ -12,6 +13,8 @@ import io.procbus.api.Signal;
 import io.procbus.api.SpawnRequest;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessTransport;
+import io.procbus.config.LimitsOptions;
+import io.procbus.config.ProcbusOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.CommandPolicy;
@@ -52,7 +55,9 @@ final class ProcessServiceImpl implements ProcessService {
   private final Vertx vertx;
   private final ContextInternal context;
   private final LocalProcessEngine engine;
-  private final ServiceSettings settings;
+  private final String instance;
+  private final LimitsOptions limits;
+  private final EngineOptions engineOptions;
   private final Addresses addresses;
   private final ServiceMonitor monitor;
 
@@ -68,14 +73,17 @@ final class ProcessServiceImpl implements ProcessService {
   /** The command policy and audit log (issue 5): unrestricted and silent unless configured. */
   private ServiceGuard guard;
 
-  ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, ServiceSettings settings) {
+  ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, String instance,
+                     ProcbusOptions options) {
     this.vertx = vertx;
     this.context = context;
     this.engine = engine;
-    this.settings = settings;
-    this.addresses = new Addresses(settings.prefix());
+    this.instance = instance;
+    this.limits = options.getLimits();
+    this.engineOptions = options.getEngine();
+    this.addresses = new Addresses(options.getPrefix());
     this.monitor = ServiceMonitor.of(vertx);
-    this.guard = ServiceGuard.unrestricted(settings.instance());
+    this.guard = ServiceGuard.unrestricted(instance);
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
@@ -92,8 +100,13 @@ final class ProcessServiceImpl implements ProcessService {
     return vertx;
   }
 
-  ServiceSettings settings() {
-    return settings;
+  /** This service instance's id. */
+  String instance() {
+    return instance;
+  }
+
+  LimitsOptions limits() {
+    return limits;
   }
 
   Addresses addresses() {
@@ -102,7 +115,7 @@ final class ProcessServiceImpl implements ProcessService {
 
   /** Starts the periodic lease check. */
   void start() {
-    long period = Math.max(10, Math.min(1000, settings.leaseMillis() / 4));
+    long period = Math.max(10, Math.min(1000, limits.getLeaseMillis() / 4));
     leaseTimer = context.setPeriodic(period, t -> expireLeases());
   }
 
@@ -128,16 +141,16 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("maxOutputBytes must be 0 or more");
       }
       Buffer input = request.getInput();
-      if (input != null && input.length() > settings.maxStdinMessageBytes()) {
+      if (input != null && input.length() > limits.getMaxStdinMessageBytes()) {
         throw new ProcessException(ErrorCode.PAYLOAD_TOO_LARGE, "input of " + input.length() + " bytes exceeds "
-          + settings.maxStdinMessageBytes());
+          + limits.getMaxStdinMessageBytes());
       }
       ProcessOptions options = request.getSpawn().getOptions();
       if (input != null && options != null && options.getStdin() != null && options.getStdin().getMode() != null
         && options.getStdin().getMode() != StdioMode.PIPE) {
         throw invalid("input given but stdin is " + options.getStdin().getMode());
       }
-      RunCapture capture = new RunCapture(Math.min(request.getMaxOutputBytes(), settings.maxRunOutputBytes()), input);
+      RunCapture capture = new RunCapture(Math.min(request.getMaxOutputBytes(), limits.getMaxRunOutputBytes()), input);
       return launch(request.getSpawn(), capture).compose(p -> capture.result());
     });
   }
@@ -145,7 +158,7 @@ final class ProcessServiceImpl implements ProcessService {
   /** Validates, checks limits, spawns; completes once the child is started (its {@code connectionMade} ran). */
   private Future<ManagedProcess> launch(SpawnRequest request, RunCapture capture) {
     if (closed) {
-      throw new ProcessException(ErrorCode.CLOSED, "the service instance " + settings.instance() + " is stopping");
+      throw new ProcessException(ErrorCode.CLOSED, "the service instance " + instance + " is stopping");
     }
     if ((request.getCommand() == null) == (request.getShell() == null)) {
       throw invalid("exactly one of command and shell is required");
@@ -170,16 +183,16 @@ final class ProcessServiceImpl implements ProcessService {
     if (owner != null) {
       renew(owner);
     }
-    if (live >= settings.maxProcesses()) {
-      throw new ProcessException(ErrorCode.LIMIT_REACHED, "service instance " + settings.instance() + " runs "
-        + live + " processes (maxProcesses " + settings.maxProcesses() + ")");
+    if (live >= limits.getMaxProcesses()) {
+      throw new ProcessException(ErrorCode.LIMIT_REACHED, "service instance " + instance + " runs "
+        + live + " processes (maxProcesses " + limits.getMaxProcesses() + ")");
     }
-    if (owner != null && liveByOwner.getOrDefault(owner, 0) >= settings.maxProcessesPerOwner()) {
+    if (owner != null && liveByOwner.getOrDefault(owner, 0) >= limits.getMaxProcessesPerOwner()) {
       throw new ProcessException(ErrorCode.LIMIT_REACHED, "owner " + owner + " runs " + liveByOwner.get(owner)
-        + " processes (maxProcessesPerOwner " + settings.maxProcessesPerOwner() + ")");
+        + " processes (maxProcessesPerOwner " + limits.getMaxProcessesPerOwner() + ")");
     }
     List<String> argv = request.getCommand() != null ? request.getCommand()
-      : List.of(settings.engine().getShell(), "-c", request.getShell());
+      : List.of(engineOptions.getShell(), "-c", request.getShell());
     ManagedProcess process = new ManagedProcess(this, context, UUID.randomUUID().toString(), owner,
       request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture);
     process.limitOutput(admission.maxOutputBytes());
@@ -196,8 +209,8 @@ final class ProcessServiceImpl implements ProcessService {
       context.endDispatch(prev);
     }
     Promise<ManagedProcess> reply = context.promise();
-    long timer = context.setTimer(settings.spawnTimeoutMillis(), t -> reply.tryFail(new ProcessException(
-      ErrorCode.TIMEOUT, "the spawn took longer than " + settings.spawnTimeoutMillis() + " ms")));
+    long timer = context.setTimer(limits.getSpawnTimeoutMillis(), t -> reply.tryFail(new ProcessException(
+      ErrorCode.TIMEOUT, "the spawn took longer than " + limits.getSpawnTimeoutMillis() + " ms")));
     started.onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.failed()) {
@@ -223,9 +236,9 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("data is required");
       }
       ManagedProcess p = owned(id, owner);
-      if (data.length() > settings.maxStdinMessageBytes()) {
+      if (data.length() > limits.getMaxStdinMessageBytes()) {
         throw new ProcessException(ErrorCode.PAYLOAD_TOO_LARGE, "a stdin message of " + data.length()
-          + " bytes exceeds maxStdinMessageBytes " + settings.maxStdinMessageBytes() + ": split it");
+          + " bytes exceeds maxStdinMessageBytes " + limits.getMaxStdinMessageBytes() + ": split it");
       }
       return p.writeStdin(data).andThen(ar -> {
         if (ar.succeeded()) {
@@ -292,7 +305,7 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("owner is required");
       }
       renew(owner);
-      return Future.succeededFuture(settings.leaseMillis());
+      return Future.succeededFuture(limits.getLeaseMillis());
     });
   }
 
@@ -372,17 +385,17 @@ final class ProcessServiceImpl implements ProcessService {
     if (closed) {
       return; // stopping: the table goes away with the verticle
     }
-    if (settings.retainClosedMillis() == 0) {
+    if (limits.getRetainClosedMillis() == 0) {
       processes.remove(p.id);
     } else {
-      context.setTimer(settings.retainClosedMillis(), t -> processes.remove(p.id, p));
+      context.setTimer(limits.getRetainClosedMillis(), t -> processes.remove(p.id, p));
     }
   }
 
   // --- leases
 
   private void renew(String owner) {
-    leases.put(owner, nowMillis() + settings.leaseMillis());
+    leases.put(owner, nowMillis() + limits.getLeaseMillis());
   }
 
   private void expireLeases() {
@@ -393,7 +406,7 @@ final class ProcessServiceImpl implements ProcessService {
       Map.Entry<String, Long> e = it.next();
       if (e.getValue() - now <= 0) {
         if (hasRunInProgress(e.getKey())) {
-          e.setValue(now + settings.leaseMillis()); // a run's reply is its owner's proof of life
+          e.setValue(now + limits.getLeaseMillis()); // a run's reply is its owner's proof of life
         } else {
           it.remove();
           expired.add(e.getKey());
@@ -420,7 +433,7 @@ final class ProcessServiceImpl implements ProcessService {
     List<Future<Void>> exits = new ArrayList<>();
     for (ManagedProcess p : new ArrayList<>(processes.values())) {
       if (owner.equals(p.owner) && !p.detached && p.giveUp(reason, message)) {
-        exits.add(p.terminate(settings.killGraceMillis()));
+        exits.add(p.terminate(engineOptions.getKillGraceMillis()));
       }
     }
     return Future.all(exits).mapEmpty();
@@ -443,14 +456,14 @@ final class ProcessServiceImpl implements ProcessService {
       vertx.cancelTimer(leaseTimer);
     }
     for (ManagedProcess p : new ArrayList<>(processes.values())) {
-      p.giveUp("undeployed", "the service instance " + settings.instance() + " was undeployed");
+      p.giveUp("undeployed", "the service instance " + instance + " was undeployed");
     }
-    LOG.info(() -> "service instance " + settings.instance() + " stopping: new spawns refused; TERM to " + live
-      + " children, KILL after " + settings.killGraceMillis() + " ms");
-    long killReport = context.setTimer(Math.max(1, settings.killGraceMillis()), t -> reportKills());
+    LOG.info(() -> "service instance " + instance + " stopping: new spawns refused; TERM to " + live
+      + " children, KILL after " + engineOptions.getKillGraceMillis() + " ms");
+    long killReport = context.setTimer(Math.max(1, engineOptions.getKillGraceMillis()), t -> reportKills());
     return engine.close().andThen(ar -> {
       vertx.cancelTimer(killReport);
-      LOG.info(() -> "service instance " + settings.instance() + " stopped: every child reaped");
+      LOG.info(() -> "service instance " + instance + " stopped: every child reaped");
       for (ManagedProcess p : processes.values()) {
         if (!p.isClosed()) {
           p.closeTransport();
@@ -465,11 +478,11 @@ final class ProcessServiceImpl implements ProcessService {
     for (ManagedProcess p : processes.values()) {
       if (!p.hasExited()) {
         n++;
-        monitor.killed(p.id, p.pid(), p.owner, settings.killGraceMillis());
+        monitor.killed(p.id, p.pid(), p.owner, engineOptions.getKillGraceMillis());
       }
     }
     int killed = n;
-    LOG.info(() -> "service instance " + settings.instance() + ": KILL to " + killed + " children still running");
+    LOG.info(() -> "service instance " + instance + ": KILL to " + killed + " children still running");
   }
 
   // --- lookups and errors
@@ -481,7 +494,7 @@ final class ProcessServiceImpl implements ProcessService {
     ManagedProcess p = processes.get(id);
     if (p == null) {
       throw new ProcessException(ErrorCode.UNKNOWN_PROCESS, "no process " + id + " on service instance "
-        + settings.instance());
+        + instance);
     }
     return p;
   }
