@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.procbus.api.ErrorCode;
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.console.Console;
@@ -11,7 +12,6 @@ import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -50,7 +50,7 @@ import java.util.logging.Logger;
  *
  * <p>The SockJS listener also serves the browser {@link Console} at {@code /}.
  */
-public class BridgeVerticle extends VerticleBase {
+public class BridgeVerticle extends ConfiguredVerticle {
 
   private static final Logger LOG = Logger.getLogger(BridgeVerticle.class.getName());
 
@@ -74,8 +74,6 @@ public class BridgeVerticle extends VerticleBase {
   /** How long a TCP connection being closed waits for its client to close, its input read and dropped. */
   static final long CLOSE_LINGER_MILLIS = 2_000;
 
-  /** The node's options, read once by the node; {@code null} when deployed alone: then read from the config. */
-  private final ProcbusOptions given;
   private Edge edge;
   private NodeTrust trust;
   private NetServer tcp;
@@ -90,14 +88,14 @@ public class BridgeVerticle extends VerticleBase {
 
   /** Bridges with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
   public BridgeVerticle(ProcbusOptions options) {
-    this.given = options;
+    super(options);
   }
 
   @Override
   public Future<?> start() {
     ProcbusOptions options;
     try {
-      options = given != null ? given : ProcbusOptions.fromConfig(config());
+      options = options();
       trust = NodeTrust.acquire(vertx, options); // the node's files, read once with its service
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

@@ -1,6 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.bridge.BridgeVerticle;
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
@@ -22,12 +23,10 @@ import java.util.logging.Logger;
  * The configuration is the whole {@link ProcbusOptions} JSON, read once here (or by the launcher) and handed to
  * every part as typed options; each part uses its own section.
  */
-public class NodeVerticle extends VerticleBase {
+public class NodeVerticle extends ConfiguredVerticle {
 
   private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
 
-  /** The options the launcher read; {@code null}: read from the config at start. */
-  private final ProcbusOptions given;
   private final Deque<String> deployed = new ArrayDeque<>();
   private volatile BridgeVerticle bridge;
 
@@ -38,14 +37,14 @@ public class NodeVerticle extends VerticleBase {
 
   /** A node with the options its launcher read and checked already ({@link ProcbusOptions#fromConfig}). */
   public NodeVerticle(ProcbusOptions options) {
-    this.given = options;
+    super(options);
   }
 
   @Override
   public Future<?> start() {
     ProcbusOptions options;
     try {
-      options = given != null ? given : ProcbusOptions.fromConfig(config());
+      options = options();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

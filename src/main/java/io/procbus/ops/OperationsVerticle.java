@@ -1,9 +1,9 @@
 package io.procbus.ops;
 
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -28,15 +28,13 @@ import java.util.logging.Logger;
  * <p>With {@code http.enabled} false it starts and serves nothing. Once listening it logs
  * {@code procbus: operations http on <host>:<port>}.
  */
-public class OperationsVerticle extends VerticleBase {
+public class OperationsVerticle extends ConfiguredVerticle {
 
   /** Start of the log line that gives the bound address. */
   public static final String LISTENING = "procbus: operations http on ";
 
   private static final Logger LOG = Logger.getLogger(OperationsVerticle.class.getName());
 
-  /** The node's options, read once by the node; {@code null} when deployed alone: then read from the config. */
-  private final ProcbusOptions given;
   private HttpServer server;
   private ReadinessChecks readiness;
 
@@ -47,14 +45,13 @@ public class OperationsVerticle extends VerticleBase {
 
   /** An endpoint with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
   public OperationsVerticle(ProcbusOptions options) {
-    this.given = options;
+    super(options);
   }
 
   @Override
   public Future<?> start() {
     // a bad key fails the future (map turns the throw into a failure)
-    return given != null ? listen(given)
-      : Future.succeededFuture(config()).map(ProcbusOptions::fromConfig).compose(this::listen);
+    return Future.succeededFuture().map(v -> options()).compose(this::listen);
   }
 
   private Future<?> listen(ProcbusOptions options) {

@@ -3,6 +3,7 @@ package io.procbus.verticle;
 import io.procbus.api.ProcessService;
 import io.procbus.cluster.ClusterMember;
 import io.procbus.cluster.RoutingService;
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
@@ -12,7 +13,6 @@ import io.procbus.protocol.Addresses;
 import io.procbus.config.StateDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.serviceproxy.ServiceBinder;
@@ -41,13 +41,11 @@ import java.util.function.Function;
  * <p>{@link #stop()} refuses new spawns, publishes {@code terminated} for every process, sends TERM, waits the
  * kill grace, sends KILL, and completes only once every child is reaped: undeploying never leaks a child.
  */
-public class ProcessVerticle extends VerticleBase {
+public class ProcessVerticle extends ConfiguredVerticle {
 
   /** Whether this JVM already looked for what a previous run left: the first instance with a watchdog does. */
   private static final AtomicBoolean LEFTOVERS_SWEPT = new AtomicBoolean();
 
-  /** The node's options, read once by the node; {@code null} when deployed alone: then read from the config. */
-  private final ProcbusOptions given;
   private ProcbusOptions options;
   private String instance;
   private ProcessServiceImpl service;
@@ -62,13 +60,13 @@ public class ProcessVerticle extends VerticleBase {
 
   /** A service with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
   public ProcessVerticle(ProcbusOptions options) {
-    this.given = options;
+    super(options);
   }
 
   @Override
   public Future<?> start() {
     try {
-      options = given != null ? given : ProcbusOptions.fromConfig(config());
+      options = options();
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
