@@ -92,10 +92,8 @@ public class BridgeVerticle extends ConfiguredVerticle {
   }
 
   @Override
-  public Future<?> start() {
-    ProcbusOptions options;
+  protected Future<?> start(ProcbusOptions options) {
     try {
-      options = options();
       trust = NodeTrust.acquire(vertx, options); // the node's files, read once with its service
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

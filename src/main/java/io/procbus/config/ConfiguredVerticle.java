@@ -1,5 +1,6 @@
 package io.procbus.config;
 
+import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
 /**
@@ -15,12 +16,18 @@ public abstract class ConfiguredVerticle extends VerticleBase {
     this.given = options;
   }
 
-  /**
-   * The options this part runs with: the ones it was given, or its config read by {@link ProcbusOptions#fromConfig}.
-   *
-   * @throws IllegalArgumentException naming a bad key of the config
-   */
-  protected ProcbusOptions options() {
-    return given != null ? given : ProcbusOptions.fromConfig(config());
+  /** Starts with the options it was given, or with its config read by {@link ProcbusOptions#fromConfig}. */
+  @Override
+  public final Future<?> start() {
+    ProcbusOptions options;
+    try {
+      options = given != null ? given : ProcbusOptions.fromConfig(config());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e); // a bad key fails the deployment, naming the key
+    }
+    return start(options);
   }
+
+  /** Starts the part with {@code options}, read and checked. */
+  protected abstract Future<?> start(ProcbusOptions options);
 }

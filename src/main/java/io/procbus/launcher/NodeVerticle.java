@@ -41,13 +41,7 @@ public class NodeVerticle extends ConfiguredVerticle {
   }
 
   @Override
-  public Future<?> start() {
-    ProcbusOptions options;
-    try {
-      options = options();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+  protected Future<?> start(ProcbusOptions options) {
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
     return deploy(new ProcessVerticle(options), part)
       .compose(id -> deploy(new OperationsVerticle(options), part))

@@ -49,12 +49,7 @@ public class OperationsVerticle extends ConfiguredVerticle {
   }
 
   @Override
-  public Future<?> start() {
-    // a bad key fails the future (map turns the throw into a failure)
-    return Future.succeededFuture().map(v -> options()).compose(this::listen);
-  }
-
-  private Future<?> listen(ProcbusOptions options) {
+  protected Future<?> start(ProcbusOptions options) {
     EndpointOptions http = options.getHttp();
     if (http == null || !http.isEnabled()) {
       return Future.succeededFuture();

@@ -46,7 +46,6 @@ public class ProcessVerticle extends ConfiguredVerticle {
   /** Whether this JVM already looked for what a previous run left: the first instance with a watchdog does. */
   private static final AtomicBoolean LEFTOVERS_SWEPT = new AtomicBoolean();
 
-  private ProcbusOptions options;
   private String instance;
   private ProcessServiceImpl service;
   private ClusterMember member;
@@ -64,12 +63,7 @@ public class ProcessVerticle extends ConfiguredVerticle {
   }
 
   @Override
-  public Future<?> start() {
-    try {
-      options = options();
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+  protected Future<?> start(ProcbusOptions options) {
     instance = options.getInstance() == null ? UUID.randomUUID().toString()
       // deployed with -instances N and one config: each instance still needs addresses of its own
       : context.getInstanceCount() > 1 ? options.getInstance() + "-" + UUID.randomUUID().toString().substring(0, 8)
@@ -98,7 +92,7 @@ public class ProcessVerticle extends ConfiguredVerticle {
     bind(addresses.node(member.node()), pinned);
     consumers.add(vertx.eventBus().consumer(addresses.control(instance), service::onControl));
     service.start();
-    sweepLeftovers();
+    sweepLeftovers(options.getEngine().isWatchdog());
     List<Future<Void>> registered = new ArrayList<>();
     registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
@@ -109,9 +103,9 @@ public class ProcessVerticle extends ConfiguredVerticle {
    * Kills, on a worker, what a previous run left when its JVM and its watchdog both died (see
    * {@code docs/engine.md}), and reports it; once per JVM, never delaying the start.
    */
-  private void sweepLeftovers() {
+  private void sweepLeftovers(boolean watchdog) {
     Path state = StateDirectory.of(System.getenv());
-    if (options.getEngine().isWatchdog() && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
+    if (watchdog && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
       vertx.executeBlocking(() -> Leftovers.sweep(state), false).onComplete(ar -> {
         if (ar.succeeded() && ar.result().killed() > 0) {
           service.monitor().leftoversKilled(ar.result().killed(), state.toString());
