@@ -9,7 +9,11 @@ import java.util.Objects;
  *
  * <p>{@link #returnCode()} gives asyncio's number: the exit code, or {@code -N} for signal N, so that
  * {@code exit 137} (137) and SIGKILL (-9) stay apart. JSON: {@code {"code":3}} or
- * {@code {"signal":"KILL","signalNumber":9,"coreDumped":false}}.
+ * {@code {"signal":"KILL","signalNumber":9,"coreDumped":false}}, each with {@code "usage"} (a
+ * {@link ResourceUsage}) when the reaper measured it.
+ *
+ * <p>Equality is the outcome only (code, signal, core dump): the usage is a measurement, not part of how the
+ * child ended.
  */
 @DataObject
 public final class ExitStatus {
@@ -17,26 +21,29 @@ public final class ExitStatus {
   private final Integer code;
   private final Integer signal;
   private final boolean coreDumped;
+  private final ResourceUsage usage;
 
-  private ExitStatus(Integer code, Integer signal, boolean coreDumped) {
+  private ExitStatus(Integer code, Integer signal, boolean coreDumped, ResourceUsage usage) {
     this.code = code;
     this.signal = signal;
     this.coreDumped = coreDumped;
+    this.usage = usage;
   }
 
   /** A normal exit with {@code code} (0–255). */
   public static ExitStatus exited(int code) {
-    return new ExitStatus(code, null, false);
+    return new ExitStatus(code, null, false, null);
   }
 
   /** Death by signal {@code signal}. */
   public static ExitStatus killed(int signal, boolean coreDumped) {
-    return new ExitStatus(null, signal, coreDumped);
+    return new ExitStatus(null, signal, coreDumped, null);
   }
 
   /** Reads the JSON form. */
   public ExitStatus(JsonObject json) {
-    this(json.getInteger("code"), json.getInteger("signalNumber"), json.getBoolean("coreDumped", false));
+    this(json.getInteger("code"), json.getInteger("signalNumber"), json.getBoolean("coreDumped", false),
+      json.getJsonObject("usage") == null ? null : new ResourceUsage(json.getJsonObject("usage")));
     if ((code == null) == (signal == null)) {
       throw new IllegalArgumentException("exactly one of code and signalNumber must be set: " + json);
     }
@@ -57,6 +64,16 @@ public final class ExitStatus {
     return coreDumped;
   }
 
+  /** What the child used, or {@code null} when it was not measured. */
+  public ResourceUsage usage() {
+    return usage;
+  }
+
+  /** This outcome with the child's resource usage. */
+  public ExitStatus withUsage(ResourceUsage usage) {
+    return new ExitStatus(code, signal, coreDumped, usage);
+  }
+
   /** asyncio's {@code returncode}: the exit code, or {@code -N} for death by signal N. */
   public int returnCode() {
     return code != null ? code : -signal;
@@ -69,6 +86,9 @@ public final class ExitStatus {
       json.put("code", code);
     } else {
       json.put("signal", Signal.nameOf(signal)).put("signalNumber", signal).put("coreDumped", coreDumped);
+    }
+    if (usage != null) {
+      json.put("usage", usage.toJson());
     }
     return json;
   }

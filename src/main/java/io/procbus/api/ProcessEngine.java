@@ -1,6 +1,5 @@
 package io.procbus.api;
 
-import io.procbus.engine.LocalProcessEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -25,9 +24,13 @@ public interface ProcessEngine {
     return create(vertx, new EngineOptions());
   }
 
-  /** An engine with {@code options}. */
+  /**
+   * An engine with {@code options}: the in-JVM engine, found through {@link ProcessEngineProvider} so that
+   * this API names no implementation (a client-only class path has none, and this throws
+   * {@link IllegalStateException}).
+   */
   static ProcessEngine create(Vertx vertx, EngineOptions options) {
-    return new LocalProcessEngine(vertx, options);
+    return ProcessEngineProvider.load().create(vertx, options);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.procbus.cli;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ResourceUsage;
 import io.procbus.cli.BridgeConnection.CommandFailed;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -64,7 +66,7 @@ public final class Cli {
 
   private static final Map<String, String> HELP = Map.of(
     "run", """
-      Usage: procbus run [--node N] [--cwd D] [-e K=V]... [--] PROG [ARG...]
+      Usage: procbus run [--node N] [--cwd D] [-e K=V]... [--rusage] [--] PROG [ARG...]
 
       Runs PROG on the node (no shell) with its stdout and stderr streamed to this command's, byte for byte,
       and this command's stdin (a terminal, a pipe, /dev/null) forwarded to it, EOF included. SIGINT and
@@ -73,6 +75,7 @@ public final class Cli {
         --node N    run on cluster node N (default: any)
         --cwd D     working directory on the node (default: the policy's first cwd root)
         -e K=V      set a variable (the policy says which are allowed)
+        --rusage    once it ends, print its CPU time and peak memory on stderr, as time(1) does
 
       Exit status: the program's; 126 denied by the node's policy (the rule is printed); 127 no such program;
       125 procbus failed.
@@ -81,7 +84,8 @@ public final class Cli {
       Usage: procbus ps [--json]
 
       Lists your processes on every node (every process, for a role that sees all): ID, NODE, PID, STATE,
-      EXIT, AGE, COMMAND. --json prints the ProcessInfo objects as a JSON array.
+      EXIT, CPU (user + system seconds, once exited), MAXRSS (peak memory, once exited), AGE, COMMAND.
+      --json prints the ProcessInfo objects as a JSON array.
       """,
     "logs", """
       Usage: procbus logs [-f] ID
@@ -193,6 +197,7 @@ public final class Cli {
   private int run(List<String> args) throws CliException {
     String node = null;
     String cwd = null;
+    boolean rusage = false;
     Map<String, String> vars = new LinkedHashMap<>();
     int i = 0;
     for (; i < args.size(); i++) {
@@ -207,6 +212,7 @@ public final class Cli {
       switch (a) {
         case "--node" -> node = value(args, ++i, a);
         case "--cwd" -> cwd = value(args, ++i, a);
+        case "--rusage" -> rusage = true;
         case "-e", "--env" -> {
           String kv = value(args, ++i, a);
           int eq = kv.indexOf('=');
@@ -223,7 +229,7 @@ public final class Cli {
       throw usage("run needs a program: procbus run [OPTIONS] -- PROG [ARG...]");
     }
     BridgeConnection bridge = connect();
-    return new RunCommand(bridge, addresses().service()).run(argv, node, cwd, vars);
+    return new RunCommand(bridge, addresses().service(), rusage).run(argv, node, cwd, vars);
   }
 
   private int ps(List<String> args) throws CliException {
@@ -252,13 +258,17 @@ public final class Cli {
         return 0;
       }
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NODE", "PID", "STATE", "EXIT", "AGE", "COMMAND"});
+      rows.add(new String[] {"ID", "NODE", "PID", "STATE", "EXIT", "CPU", "MAXRSS", "AGE", "COMMAND"});
       long now = System.currentTimeMillis();
       for (Object o : all) {
         JsonObject p = (JsonObject) o;
+        JsonObject exit = p.getJsonObject("exitStatus");
+        ResourceUsage usage = exit == null || exit.getJsonObject("usage") == null ? null
+          : new ResourceUsage(exit.getJsonObject("usage"));
         rows.add(new String[] {p.getString("id"), nodeOf.getOrDefault(p.getString("instance"),
           String.valueOf(p.getString("instance"))), String.valueOf(p.getValue("pid")), p.getString("state"),
-          exitText(p.getJsonObject("exitStatus")), age(now - p.getLong("startedAt", now)),
+          exitText(exit), usage == null ? "" : cpuText(usage), usage == null ? "" : rssText(usage),
+          age(now - p.getLong("startedAt", now)),
           commandText(p.getJsonArray("argv"))});
       }
       printTable(rows);
@@ -423,6 +433,16 @@ public final class Cli {
     }
     return exit.getValue("code") != null ? String.valueOf(exit.getValue("code"))
       : exit.getString("signal") + "/-" + exit.getValue("signalNumber");
+  }
+
+  /** User plus system CPU time, in seconds: {@code 0.52s}. */
+  static String cpuText(ResourceUsage usage) {
+    return String.format(Locale.ROOT, "%.2fs", (usage.userCpuMicros() + usage.systemCpuMicros()) / 1e6);
+  }
+
+  /** The peak resident set size: {@code 10.2M}. */
+  static String rssText(ResourceUsage usage) {
+    return String.format(Locale.ROOT, "%.1fM", usage.maxRssKiB() / 1024.0);
   }
 
   /** The argv as run, without the policy's {@code prlimit}/{@code setpriv} wrappers. */

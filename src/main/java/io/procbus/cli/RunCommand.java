@@ -1,6 +1,8 @@
 package io.procbus.cli;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ExitStatus;
+import io.procbus.api.ResourceUsage;
 import io.procbus.cli.BridgeConnection.CommandFailed;
 import io.procbus.policy.CommandPolicy;
 import io.procbus.protocol.Control;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -67,10 +70,12 @@ final class RunCommand {
   private boolean stdoutBroken;
   private JsonObject exit;
   private volatile boolean stdinStopped;
+  private final boolean rusage;
 
-  RunCommand(BridgeConnection bridge, String service) {
+  RunCommand(BridgeConnection bridge, String service, boolean rusage) {
     this.bridge = bridge;
     this.service = service;
+    this.rusage = rusage;
   }
 
   /**
@@ -177,6 +182,9 @@ final class RunCommand {
       message("the node gave process " + id + " up: " + ((JsonObject) body).getString(EventFields.MESSAGE));
     } else if (EventType.CLOSED.wire().equals(type)) {
       flush();
+      if (exit != null && rusage) {
+        printUsage(new ExitStatus(exit));
+      }
       if (exit == null) {
         fail("process " + id + " closed without an exit status");
       } else if (exit.getInteger(EventFields.CODE) != null) {
@@ -221,6 +229,14 @@ final class RunCommand {
 
   private void fail(String message) {
     status.completeExceptionally(new CliException(BridgeConnection.PROCBUS_FAILED, message));
+  }
+
+  /** The {@code --rusage} line: as {@code time}'s, after everything the child wrote. */
+  private static void printUsage(ExitStatus status) {
+    ResourceUsage u = status.usage();
+    message(u == null ? "the node did not measure the resource usage"
+      : String.format(Locale.ROOT, "%s: user %.3fs system %.3fs maxrss %d KiB", status, u.userCpuMicros() / 1e6,
+        u.systemCpuMicros() / 1e6, u.maxRssKiB()));
   }
 
   private static void message(String text) {

@@ -14,6 +14,7 @@ import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
 import io.procbus.protocol.Addresses;
+import io.procbus.protocol.FailureCodec;
 import io.procbus.streams.ChildContext;
 import io.procbus.streams.StreamChildProcess;
 import io.vertx.core.Closeable;
@@ -27,7 +28,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -489,29 +489,6 @@ final class ProcessClientImpl implements ProcessClient, Closeable {
 
   /** A failure as the API reports it: a {@link ProcessException} with a stable code. */
   static ProcessException toProcessException(Throwable e) {
-    if (e instanceof ProcessException pe) {
-      return pe;
-    }
-    if (e instanceof ReplyException re) {
-      switch (re.failureType()) {
-        case TIMEOUT:
-          return new ProcessException(ErrorCode.TIMEOUT, "no reply from the procbus service in time: " + re.getMessage());
-        case NO_HANDLERS:
-          return new ProcessException(ErrorCode.CLOSED, "no procbus service at the address: " + re.getMessage());
-        default:
-          ErrorCode code = ErrorCode.of(re.failureCode());
-          if (code == null) {
-            return new ProcessException(ErrorCode.INTERNAL, "unexpected failure " + re.failureCode() + " from the "
-              + "procbus service: " + re.getMessage());
-          }
-          Integer errno = null;
-          if (re instanceof ServiceException se && se.getDebugInfo() != null
-            && se.getDebugInfo().getValue("errno") instanceof Number n) {
-            errno = n.intValue();
-          }
-          return new ProcessException(code, re.getMessage(), errno);
-      }
-    }
-    return new ProcessException(ErrorCode.INTERNAL, String.valueOf(e));
+    return FailureCodec.toProcessException(e);
   }
 }

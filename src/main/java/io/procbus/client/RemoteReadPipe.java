@@ -1,45 +1,38 @@
 package io.procbus.client;
 
-import io.procbus.api.ReadPipeTransport;
+import io.procbus.streams.CreditWindow;
+import io.procbus.streams.ReadPipe;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayDeque;
 
 /**
  * A remote child's stdout or stderr: the chunk events of one stream, paced by credit.
  *
- * <p>While reading, the client keeps the credit it has granted and not yet received near the window: it
- * grants again once less than half of it is outstanding. {@link #pauseReading()} stops granting; chunks
- * already in flight (at most the window, plus one read the service may overdraw) are held here, not
- * delivered, so a paused pipe delivers nothing, as a local one. {@link #resumeReading()} delivers them (from a
+ * <p>While reading, the client keeps the credit it has granted and not yet received near the window (its half
+ * of the stream's {@link CreditWindow}): it grants again once less than half of it is outstanding. Paused, it
+ * stops granting; chunks already in flight (at most the window, plus one read the service may overdraw) are held
+ * here, not delivered, so a paused pipe delivers nothing, as a local one. Resumed, it delivers them (from a
  * later event-loop turn, never from within the call) and grants again. At exit the held chunks are delivered
- * whatever the pause, as the engine drains a pipe at exit, so that {@code processExited} still comes after
- * every byte the child wrote.
+ * whatever the pause ({@link #drainAtExit()}), as the engine drains a pipe at exit.
  *
  * <p>All state is confined to the child's context; public methods called elsewhere are hopped onto it.
  */
-final class RemoteReadPipe implements ReadPipeTransport {
+final class RemoteReadPipe extends ReadPipe {
 
   private record Eof(Throwable error) {
   }
 
   private final RemoteTransport owner;
-  private final int fd;
   private final int window;
+  private final CreditWindow credit = new CreditWindow();
 
   // Context thread only
   private final ArrayDeque<Object> held = new ArrayDeque<>();
-  private long granted;
-  private long received;
   private boolean flushScheduled;
-  private volatile boolean lost;
-
-  // Any thread: written on the context thread only
-  private volatile boolean paused;
-  private volatile long heldBytes;
 
   RemoteReadPipe(RemoteTransport owner, int fd, int window) {
+    super(owner, fd);
     this.owner = owner;
-    this.fd = fd;
     this.window = window;
   }
 
@@ -47,34 +40,28 @@ final class RemoteReadPipe implements ReadPipeTransport {
 
   /** The credit of the attach grant: the window, unless the protocol paused the pipe in connectionMade. */
   long initialGrant() {
-    if (paused || lost) {
-      return 0;
-    }
-    long n = window - (granted - received);
-    granted += n;
-    return n;
+    return isPaused() || isLost() ? 0 : credit.open(window);
   }
 
   void onChunk(Buffer chunk) {
     assert owner.context().inThread() : "chunk off the child's context";
-    received += chunk.length();
-    if (lost) {
+    credit.spend(chunk.length());
+    if (isLost()) {
       return;
     }
-    if (paused || !held.isEmpty()) {
+    if (isPaused() || !held.isEmpty()) {
       held.add(chunk);
-      heldBytes += chunk.length();
     } else {
-      owner.callProtocol(() -> owner.protocol().pipeDataReceived(fd, chunk));
+      deliver(chunk);
     }
     maybeGrant();
   }
 
   void onEof(Throwable error) {
-    if (lost) {
+    if (isLost()) {
       return;
     }
-    if (paused || !held.isEmpty()) {
+    if (isPaused() || !held.isEmpty()) {
       held.add(new Eof(error));
     } else {
       lose(error);
@@ -82,16 +69,16 @@ final class RemoteReadPipe implements ReadPipeTransport {
   }
 
   /** Delivers everything held, paused or not (at exit and at the end). */
-  void flushAll() {
+  @Override
+  protected void drainAtExit() {
     flush(true);
   }
 
   private void flush(boolean force) {
-    while (!held.isEmpty() && !lost && (force || !paused)) {
+    while (!held.isEmpty() && !isLost() && (force || !isPaused())) {
       Object item = held.poll();
       if (item instanceof Buffer chunk) {
-        heldBytes -= chunk.length();
-        owner.callProtocol(() -> owner.protocol().pipeDataReceived(fd, chunk));
+        deliver(chunk);
       } else {
         lose(((Eof) item).error);
       }
@@ -99,86 +86,43 @@ final class RemoteReadPipe implements ReadPipeTransport {
   }
 
   private void maybeGrant() {
-    if (paused || lost || !owner.isAttached() || owner.isFinished()) {
+    if (isPaused() || isLost() || !owner.isAttached() || owner.isFinished()) {
       return;
     }
-    long outstanding = granted - received;
-    if (outstanding < window / 2) {
-      long n = window - outstanding;
-      granted += n;
-      owner.grant(fd, n);
+    long n = credit.topUp(window);
+    if (n > 0) {
+      owner.grant(fd(), n);
     }
   }
 
-  /** The pipe is lost: {@code pipeConnectionLost(fd, error)} once; later events of this stream are dropped. */
-  void lose(Throwable error) {
-    if (lost) {
-      return;
-    }
-    lost = true;
+  @Override
+  protected void released() {
     held.clear();
-    heldBytes = 0;
-    owner.callProtocol(() -> owner.protocol().pipeConnectionLost(fd, error));
   }
 
-  /** Bytes received and held while paused; for tests and diagnostics. */
-  long heldBytes() {
-    return heldBytes;
-  }
+  // --- ReadPipe
 
-  // --- ReadPipeTransport
-
+  /** Closes the read end in the service too: the child's next write gets {@code EPIPE}. */
   @Override
-  public int fd() {
-    return fd;
-  }
-
-  /** Closes the read end now, here and in the service: the child's next write gets {@code EPIPE}. */
-  @Override
-  public void close() {
-    owner.onContext(() -> {
-      if (!lost) {
-        lose(null);
-        owner.closePipe(fd);
-      }
-    });
+  protected void closedHere() {
+    owner.closePipe(fd());
   }
 
   @Override
-  public boolean isClosing() {
-    return lost;
+  protected void readingPaused() {
+    // no more grants: maybeGrant looks at the pause
   }
 
   @Override
-  public void pauseReading() {
-    owner.onContext(() -> {
-      if (!lost) {
-        paused = true;
-      }
-    });
-  }
-
-  @Override
-  public void resumeReading() {
-    owner.onContext(() -> {
-      if (!paused) {
-        return;
-      }
-      paused = false;
-      if (!held.isEmpty() && !flushScheduled) {
-        flushScheduled = true;
-        owner.context().runOnContext(v -> {
-          flushScheduled = false;
-          flush(false);
-          maybeGrant();
-        });
-      }
-      maybeGrant();
-    });
-  }
-
-  @Override
-  public boolean isReading() {
-    return !paused && !lost;
+  protected void readingResumed() {
+    if (!held.isEmpty() && !flushScheduled) {
+      flushScheduled = true;
+      owner.context().runOnContext(v -> {
+        flushScheduled = false;
+        flush(false);
+        maybeGrant();
+      });
+    }
+    maybeGrant();
   }
 }

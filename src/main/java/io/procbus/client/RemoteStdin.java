@@ -141,16 +141,6 @@ final class RemoteStdin extends StdinQueue {
     maybeSendClose();
   }
 
-  @Override
-  protected void notifyPauseWriting() {
-    owner.callProtocol(() -> owner.protocol().pauseWriting());
-  }
-
-  @Override
-  protected void notifyResumeWriting() {
-    owner.callProtocol(() -> owner.protocol().resumeWriting());
-  }
-
   // --- the end of the pipe
 
   /** The service's {@code stdin-closed} event: {@code error} is null for a clean close. */
@@ -172,15 +162,14 @@ final class RemoteStdin extends StdinQueue {
     }
   }
 
-  /** The transport was closed here: pending writes fail, the pipe is lost without an error. */
-  void abortQuietly() {
-    lose(null, brokenPipe("the transport was closed"));
-  }
-
-  /** The process is given up: pending writes fail, and the pipe is lost, with {@code error}. */
-  void fail(Throwable error) {
-    failure = error;
-    lose(error, error);
+  @Override
+  protected void abandon(Throwable error) {
+    if (error == null) {
+      lose(null, brokenPipe("the transport was closed"));
+    } else {
+      failure = error;
+      lose(error, error);
+    }
   }
 
   private void lose(Throwable error, Throwable pendingError) {
@@ -188,16 +177,10 @@ final class RemoteStdin extends StdinQueue {
       return;
     }
     lost = true;
-    closing = true;
     Throwable cause = failure != null ? failure : error;
     failPending(pendingError);
     failure = cause; // failPending recorded the pending writes' error; keep the first cause for later calls
-    if (error == null) {
-      closedPromise.tryComplete();
-    } else {
-      closedPromise.tryFail(error);
-    }
-    owner.callProtocol(() -> owner.protocol().pipeConnectionLost(0, error));
+    closed(error);
   }
 
   @Override

@@ -141,7 +141,8 @@ public final class LocalProcessEngine implements ProcessEngine, Closeable {
       } catch (ProcessException e) {
         result.fail(e);
       } catch (RuntimeException e) {
-        result.fail(new ProcessException(ErrorCode.SPAWN_FAILED, "spawn failed: " + e));
+        // a bug, not a failed spawn: INTERNAL, keeping the exception and its stack
+        result.fail(new ProcessException(ErrorCode.INTERNAL, "internal error: " + e, null, null, e));
       }
     });
     return result.future();

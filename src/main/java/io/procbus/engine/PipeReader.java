@@ -2,7 +2,7 @@ package io.procbus.engine;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.EpollIoOps;
-import io.procbus.api.ReadPipeTransport;
+import io.procbus.streams.ReadPipe;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  * while data remains. Paused, the registration keeps only {@code EPOLLET}, so a hang-up is reported once
  * instead of spinning, and nothing is read: the child blocks once the pipe is full.
  */
-final class PipeReader implements ReadPipeTransport {
+final class PipeReader extends ReadPipe {
 
   /** Reads per readiness callback, so one busy child cannot hold the event loop. */
   private static final int READS_PER_EVENT = 16;
@@ -22,13 +22,11 @@ final class PipeReader implements ReadPipeTransport {
   private static final int EXIT_DRAIN_LIMIT = 1 << 20;
 
   private final EngineTransport owner;
-  private final int childFd;
   private final LoopFd fd;
-  private boolean paused;
 
   PipeReader(EngineTransport owner, int childFd, int fd) {
+    super(owner, childFd);
     this.owner = owner;
-    this.childFd = childFd;
     this.fd = new LoopFd(fd, ops -> owner.dispatch(this::onReadable));
   }
 
@@ -37,23 +35,24 @@ final class PipeReader implements ReadPipeTransport {
   }
 
   void start() {
-    fd.watch(paused ? EpollIoOps.EPOLLET : EpollIoOps.EPOLLIN);
+    fd.watch(isPaused() ? EpollIoOps.EPOLLET : EpollIoOps.EPOLLIN);
   }
 
   private void onReadable() {
-    if (paused) {
+    if (isPaused()) {
       return;
     }
     ByteBuffer scratch = owner.scratch();
     // A short read means the pipe is empty: return to epoll instead of paying a read that says EAGAIN
     // (level-triggered, so data that came meanwhile is reported at once). Halves the syscalls per chunk.
-    for (int i = 0; i < READS_PER_EVENT && !paused && readOnce(scratch) == scratch.capacity(); i++) {
+    for (int i = 0; i < READS_PER_EVENT && !isPaused() && readOnce(scratch) == scratch.capacity(); i++) {
       // each full read delivered one chunk and there may be more
     }
   }
 
   /** Reads what the child wrote before it died, ignoring pause (bounded by one full pipe). */
-  void drainAtExit() {
+  @Override
+  protected void drainAtExit() {
     ByteBuffer scratch = owner.scratch();
     for (int budget = EXIT_DRAIN_LIMIT; budget > 0 && readOnce(scratch) > 0; budget -= scratch.capacity()) {
       // each successful read delivered one chunk
@@ -81,55 +80,23 @@ final class PipeReader implements ReadPipeTransport {
       byte[] bytes = new byte[n];
       scratch.get(0, bytes);
       // wrap, not Buffer.buffer(bytes), which copies the array once more
-      owner.pipeData(childFd, BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)));
+      deliver(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)));
     }
     return n;
   }
 
-  private void lose(Throwable error) {
-    if (!fd.isClosed()) {
-      fd.closeNow();
-      owner.pipeLost(childFd, error);
-    }
+  @Override
+  protected void released() {
+    fd.closeNow();
   }
 
   @Override
-  public int fd() {
-    return childFd;
+  protected void readingPaused() {
+    fd.watch(EpollIoOps.EPOLLET);
   }
 
   @Override
-  public void close() {
-    owner.onContext(() -> lose(null));
-  }
-
-  @Override
-  public boolean isClosing() {
-    return fd.isClosed();
-  }
-
-  @Override
-  public void pauseReading() {
-    owner.onContext(() -> {
-      if (!paused) {
-        paused = true;
-        fd.watch(EpollIoOps.EPOLLET);
-      }
-    });
-  }
-
-  @Override
-  public void resumeReading() {
-    owner.onContext(() -> {
-      if (paused) {
-        paused = false;
-        fd.watch(EpollIoOps.EPOLLIN);
-      }
-    });
-  }
-
-  @Override
-  public boolean isReading() {
-    return !paused && !fd.isClosed();
+  protected void readingResumed() {
+    fd.watch(EpollIoOps.EPOLLIN);
   }
 }

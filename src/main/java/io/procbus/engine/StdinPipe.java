@@ -136,11 +136,11 @@ final class StdinPipe extends StdinQueue {
     reportError(error);
   }
 
-  /** The transport is closing: fail what is pending, close, and report a clean close. */
-  void abortQuietly() {
+  @Override
+  protected void abandon(Throwable error) {
     if (!fd.isClosed()) {
-      failPending(brokenPipe("the transport was closed"));
-      closeNow(null);
+      failPending(error != null ? error : brokenPipe("the transport was closed"));
+      closeNow(error);
     }
   }
 
@@ -156,13 +156,7 @@ final class StdinPipe extends StdinQueue {
 
   private void closeNow(Throwable error) {
     fd.closeNow();
-    closing = true;
-    if (error == null) {
-      closedPromise.tryComplete();
-    } else {
-      closedPromise.tryFail(error);
-    }
-    owner.pipeLost(0, error);
+    closed(error);
   }
 
   @Override
@@ -170,16 +164,6 @@ final class StdinPipe extends StdinQueue {
     if (queue.isEmpty()) {
       closeNow(null);
     }
-  }
-
-  @Override
-  protected void notifyPauseWriting() {
-    owner.pauseWriting();
-  }
-
-  @Override
-  protected void notifyResumeWriting() {
-    owner.resumeWriting();
   }
 
   @Override

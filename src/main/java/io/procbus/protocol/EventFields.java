@@ -23,6 +23,11 @@ public final class EventFields {
   public static final String SIGNAL_NUMBER = "signalNumber";
   /** {@code exit}: whether the signal dumped core. */
   public static final String CORE_DUMPED = "coreDumped";
+  /**
+   * {@code exit}: what the child used, as the kernel counted it at the reap: {@code userCpuMicros},
+   * {@code systemCpuMicros}, {@code maxRssKiB} (an {@code api.ResourceUsage}).
+   */
+  public static final String USAGE = "usage";
   /** {@code terminated}: why the service gave the process up, for humans. */
   public static final String MESSAGE = "message";
   /** {@code terminated}: why, for programs: {@code "undeployed"}, {@code "lease-expired"} or {@code "released"}. */

@@ -19,14 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * write while the queue already holds {@link #maxBufferSize()} bytes, {@code pauseWriting}/{@code resumeWriting}
  * and the drain handler at the high and low marks, {@link #drain()}, and a {@link #writeQueueFull()} that is
  * right from any thread. Subclasses move the bytes (into a pipe, or as bus commands): {@link #enqueue} takes a
- * write, {@link #queued(int)} and {@link #dequeued(int)} count its bytes in and out.
+ * write, {@link #queued(int)} and {@link #dequeued(int)} count its bytes in and out, {@link #closed} ends the
+ * pipe.
  *
  * <p>State is confined to the child's context; public methods called elsewhere are hopped onto it.
  */
 public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
 
   /** The child's transport: its context and hops. */
-  protected final ChildTransport transport;
+  protected final BaseSubprocessTransport<?, ?> transport;
   /** Completes when the pipe is closed: cleanly, or failed with why it was lost. */
   protected final Promise<Void> closedPromise;
   /** Why later writes and {@code drain()} fail, once the pipe broke or was given up. */
@@ -47,7 +48,7 @@ public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
   private final AtomicInteger hopping = new AtomicInteger();
 
   /** A queue for the stdin of the child of {@code transport}. */
-  protected StdinQueue(ChildTransport transport) {
+  protected StdinQueue(BaseSubprocessTransport<?, ?> transport) {
     this.transport = transport;
     this.closedPromise = transport.context().promise();
   }
@@ -63,11 +64,11 @@ public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
   /** {@code write_eof} was asked for and the pipe is still there. On the context. */
   protected abstract void eofRequested();
 
-  /** Tells the protocol to pause writing ({@code protocol.pause_writing()}). */
-  protected abstract void notifyPauseWriting();
-
-  /** Tells the protocol to resume writing ({@code protocol.resume_writing()}). */
-  protected abstract void notifyResumeWriting();
+  /**
+   * The transport closes ({@code error} null: pending writes fail with a broken pipe and the pipe is lost
+   * cleanly) or gives the child up (pending writes and the pipe fail with {@code error}). No-op once lost.
+   */
+  protected abstract void abandon(Throwable error);
 
   // --- accounting, for subclasses (on the context)
 
@@ -76,7 +77,7 @@ public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
     queued += n;
     if (queued >= high && !writingPaused) {
       writingPaused = true;
-      notifyPauseWriting();
+      transport.callUser(transport.protocol()::pauseWriting);
     }
   }
 
@@ -102,7 +103,7 @@ public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
     }
     if (writingPaused) {
       writingPaused = false;
-      notifyResumeWriting();
+      transport.callUser(transport.protocol()::resumeWriting);
       Handler<Void> h = drainHandler;
       if (h != null) {
         drainHandler = null; // one call per set, as AsyncFile: a stale call must not resume a writer paused later
@@ -124,6 +125,17 @@ public abstract class StdinQueue implements WritePipeTransport, StdinWriter {
     if (exceptionHandler != null) {
       exceptionHandler.handle(error);
     }
+  }
+
+  /** The pipe ended ({@code error} null for a clean close): {@code closed} completes, the protocol hears it. */
+  protected final void closed(Throwable error) {
+    closing = true;
+    if (error == null) {
+      closedPromise.tryComplete();
+    } else {
+      closedPromise.tryFail(error);
+    }
+    transport.pipeLost(0, error);
   }
 
   /** A {@link ErrorCode#BROKEN_PIPE} failure. */

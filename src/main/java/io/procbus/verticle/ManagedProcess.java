@@ -12,15 +12,13 @@ import io.procbus.api.SubprocessTransport;
 import io.procbus.api.WritePipeTransport;
 import io.procbus.protocol.EventFields;
 import io.procbus.protocol.EventType;
-import io.procbus.protocol.Headers;
 import io.procbus.streams.Chunks;
+import io.procbus.streams.CreditWindow;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -28,11 +26,12 @@ import java.util.List;
  * process's address, paced by its owner's credit.
  *
  * <p>All of it runs on the verticle's context (the engine binds the child to the context that spawned it).
- * Nothing is published before the owner's first grant (the <em>attach</em>): until then events are queued in
- * order, which is bounded because the pipes are paused from {@code connectionMade} on: only what the engine
- * drains at exit (at most one pipe's capacity per stream) and a handful of control events can queue.
- * After the attach a stream's pipe is read while its credit is positive; a chunk is published, then
- * subtracted, so the credit may be overdrawn by one read.
+ * Nothing is published before the owner's first grant (the <em>attach</em>, {@link ProcessEvents}): until then
+ * events are held in order, which is bounded because the pipes are paused from {@code connectionMade} on: only
+ * what the engine drains at exit (at most one pipe's capacity per stream) and a handful of control events can
+ * be held. After the attach a stream's pipe is read while its {@link CreditWindow} has credit; a chunk is
+ * published, then spent, so the credit may be overdrawn by one read. The pipe's own pause is the one record of
+ * whether it is read.
  *
  * <p>A run-to-completion process ({@link RunCapture}) publishes nothing: its pipes are never paused and its
  * output goes to the capture.
@@ -51,6 +50,8 @@ final class ManagedProcess implements SubprocessProtocol {
   private final ProcessServiceImpl service;
   private final ContextInternal context;
   private final String eventAddress;
+  private final ProcessEvents events;
+  private final ProcessLimits limits;
   private final long timeoutMillis;
   private final Signal killSignal;
   private final RunCapture capture;
@@ -59,30 +60,14 @@ final class ManagedProcess implements SubprocessProtocol {
   private SubprocessTransport transport;
   private final ReadPipeTransport[] readers = new ReadPipeTransport[3];
   private WritePipeTransport stdin;
-  private final boolean[] open = new boolean[3];
   private Promise<Void> stdinClosed;
-
-  // Flow control (context thread only)
-  private boolean attached;
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-  private final long[] credit = new long[3];
-  private final long[] granted = new long[3];
-  private final long[] published = new long[3];
-  private final boolean[] paused = new boolean[3];
-  private long seq;
+  /** The owner's credit per stream, indexed by fd (context thread only). */
+  private final CreditWindow[] credit = {null, new CreditWindow(), new CreditWindow()};
 
   // Life (context thread only)
   private ExitStatus exitStatus;
   private boolean closed;
   private boolean givenUp;
-  private long runTimer = -1;
-  private long graceTimer = -1;
-  /** Policy output budget, stdout and stderr together; 0 for none (context thread only). */
-  private long maxOutputBytes;
-  private long outputBytes;
-
-  private record Pending(EventType type, Object body) {
-  }
 
   ManagedProcess(ProcessServiceImpl service, ContextInternal context, String id, String owner, boolean detached,
                  List<String> argv, int limit, long timeoutMillis, Signal killSignal, RunCapture capture) {
@@ -97,6 +82,8 @@ final class ManagedProcess implements SubprocessProtocol {
     this.killSignal = killSignal;
     this.capture = capture;
     this.eventAddress = service.addresses().process(id);
+    this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, id);
+    this.limits = new ProcessLimits(context, timeoutMillis, killSignal);
     this.exited = context.promise();
   }
 
@@ -109,9 +96,6 @@ final class ManagedProcess implements SubprocessProtocol {
     stdin = (WritePipeTransport) t.pipe(0);
     readers[1] = (ReadPipeTransport) t.pipe(1);
     readers[2] = (ReadPipeTransport) t.pipe(2);
-    open[0] = stdin != null;
-    open[1] = readers[1] != null;
-    open[2] = readers[2] != null;
     stdinClosed = context.promise();
     if (stdin == null) {
       stdinClosed.complete();
@@ -121,18 +105,12 @@ final class ManagedProcess implements SubprocessProtocol {
       pause(1);
       pause(2);
     }
-    if (timeoutMillis > 0) {
-      runTimer = context.setTimer(timeoutMillis, tid -> {
-        runTimer = -1;
-        if (exitStatus == null) {
-          transport.sendSignal(killSignal.number());
-          if (capture != null) {
-            capture.fail(new ProcessException(ErrorCode.TIMEOUT, "process " + id + " ran longer than " + timeoutMillis
-              + " ms: " + killSignal + " was sent"));
-          }
-        }
-      });
-    }
+    limits.started(t, () -> {
+      if (capture != null) {
+        capture.fail(new ProcessException(ErrorCode.TIMEOUT, "process " + id + " ran longer than " + timeoutMillis
+          + " ms: " + killSignal + " was sent"));
+      }
+    });
     if (capture != null) {
       capture.started(this, t);
     }
@@ -141,7 +119,7 @@ final class ManagedProcess implements SubprocessProtocol {
   @Override
   public void pipeDataReceived(int fd, Buffer data) {
     service.monitor().streamBytes(STREAM[fd], data.length());
-    countOutput(data.length());
+    limits.output(data.length());
     if (capture != null) {
       capture.data(fd, data);
       return;
@@ -152,33 +130,19 @@ final class ManagedProcess implements SubprocessProtocol {
     // published read-only: every subscriber on this node then shares it instead of getting a copy made here
     // (see Chunks); the service owns the engine's chunk from here on and never writes it
     emit(fd == 1 ? EventType.STDOUT : EventType.STDERR, Chunks.readOnlyView(data));
-    published[fd] += data.length();
-    credit[fd] -= data.length();
-    if (credit[fd] <= 0) {
-      if (!paused[fd]) {
-        service.monitor().paused(STREAM[fd]);
-      }
+    if (!credit[fd].spend(data.length()) && readers[fd].isReading()) {
+      service.monitor().paused(STREAM[fd]);
       pause(fd);
     }
   }
 
   /** Sets the policy's output budget: past it, the kill signal is sent once. */
   void limitOutput(long maxOutputBytes) {
-    this.maxOutputBytes = maxOutputBytes;
-  }
-
-  private void countOutput(int n) {
-    long before = outputBytes;
-    outputBytes += n;
-    if (maxOutputBytes > 0 && before <= maxOutputBytes && outputBytes > maxOutputBytes && exitStatus == null
-      && transport != null) {
-      transport.sendSignal(killSignal.number());
-    }
+    limits.limitOutput(maxOutputBytes);
   }
 
   @Override
   public void pipeConnectionLost(int fd, Throwable error) {
-    open[fd] = false;
     JsonObject body = new JsonObject();
     if (fd != 0) {
       body.put(EventFields.STREAM, STREAM[fd]);
@@ -203,7 +167,7 @@ final class ManagedProcess implements SubprocessProtocol {
   @Override
   public void processExited() {
     exitStatus = transport.exitStatus();
-    cancelTimers();
+    limits.exited();
     service.onExited(this);
     service.monitor().exited(id, transport.pid(), owner, exitStatus);
     emit(EventType.EXIT, exitStatus.toJson());
@@ -227,32 +191,8 @@ final class ManagedProcess implements SubprocessProtocol {
   // --- events
 
   private void emit(EventType type, Object body) {
-    if (capture != null) {
-      return;
-    }
-    if (!attached) {
-      pending.add(new Pending(type, body));
-      return;
-    }
-    publish(type, body);
-  }
-
-  private void publish(EventType type, Object body) {
-    // Options of its own per event, not one reused: the message keeps the headers map by reference, and a
-    // clustered bus encodes it only after looking the subscribers up, so the next event's seq could rewrite it.
-    DeliveryOptions options = new DeliveryOptions()
-      .addHeader(Headers.TYPE, type.wire())
-      .addHeader(Headers.SEQ, Long.toString(seq++))
-      .addHeader(Headers.ID, id);
-    service.vertx().eventBus().publish(eventAddress, body, options);
-  }
-
-  private void attach() {
-    if (!attached) {
-      attached = true;
-      for (Pending p; (p = pending.poll()) != null; ) {
-        publish(p.type, p.body);
-      }
+    if (capture == null) {
+      events.emit(type, body);
     }
   }
 
@@ -264,33 +204,25 @@ final class ManagedProcess implements SubprocessProtocol {
     if (capture != null || givenUp) {
       return;
     }
-    attach();
+    events.attach();
     addCredit(1, stdout);
     addCredit(2, stderr);
   }
 
   private void addCredit(int fd, long n) {
-    if (n <= 0) {
-      return;
-    }
-    granted[fd] += n;
-    long c = credit[fd] + n;
-    credit[fd] = c < credit[fd] ? Long.MAX_VALUE : c; // saturate
-    if (credit[fd] > 0) {
+    if (n > 0 && credit[fd].add(n)) {
       resume(fd);
     }
   }
 
   private void pause(int fd) {
-    if (open[fd] && !paused[fd]) {
-      paused[fd] = true;
+    if (readers[fd] != null) {
       readers[fd].pauseReading();
     }
   }
 
   private void resume(int fd) {
-    if (open[fd] && paused[fd]) {
-      paused[fd] = false;
+    if (readers[fd] != null) {
       readers[fd].resumeReading();
     }
   }
@@ -307,8 +239,8 @@ final class ManagedProcess implements SubprocessProtocol {
       return false;
     }
     if (capture == null) {
-      attach();
-      publish(EventType.TERMINATED, new JsonObject().put(EventFields.CODE, ErrorCode.TERMINATED.code())
+      events.attach();
+      events.emit(EventType.TERMINATED, new JsonObject().put(EventFields.CODE, ErrorCode.TERMINATED.code())
         .put(EventFields.REASON, reason).put(EventFields.MESSAGE, message));
     } else {
       capture.fail(new ProcessException(ErrorCode.TERMINATED, message));
@@ -324,30 +256,8 @@ final class ManagedProcess implements SubprocessProtocol {
 
   /** TERM now, KILL after {@code graceMillis} if the child is still alive; completes once it is reaped. */
   Future<Void> terminate(long graceMillis) {
-    if (exitStatus == null) {
-      transport.sendSignal(Signal.TERM.number());
-      if (graceTimer == -1) {
-        graceTimer = context.setTimer(Math.max(1, graceMillis), t -> {
-          graceTimer = -1;
-          if (exitStatus == null) {
-            transport.kill();
-            service.monitor().killed(id, transport.pid(), owner, graceMillis);
-          }
-        });
-      }
-    }
+    limits.terminate(graceMillis, () -> service.monitor().killed(id, transport.pid(), owner, graceMillis));
     return exited.future();
-  }
-
-  private void cancelTimers() {
-    if (runTimer != -1) {
-      context.owner().cancelTimer(runTimer);
-      runTimer = -1;
-    }
-    if (graceTimer != -1) {
-      context.owner().cancelTimer(graceTimer);
-      graceTimer = -1;
-    }
   }
 
   // --- commands (the service, on the context)
@@ -416,17 +326,17 @@ final class ManagedProcess implements SubprocessProtocol {
 
   /** Credit left on a stream (negative when a chunk overdrew it). For tests and diagnostics. */
   long credit(int fd) {
-    return credit[fd];
+    return credit[fd].credit();
   }
 
   /** Bytes of a stream granted so far by the owner. */
   long granted(int fd) {
-    return granted[fd];
+    return credit[fd].granted();
   }
 
   /** Bytes of a stream published so far. */
   long published(int fd) {
-    return published[fd];
+    return credit[fd].spent();
   }
 
   /** Whether the service is reading a stream's pipe now. */

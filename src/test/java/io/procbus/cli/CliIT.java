@@ -164,6 +164,16 @@ class CliIT {
 
   @Test
   @Timeout(120)
+  void rusagePrintsWhatTheChildUsedAfterItsOutputAndOnlyOnStderr() throws Exception {
+    Result r = procbus("run", "--rusage", "--", "head", "-c", "1000", "/dev/zero");
+    assertEquals(0, r.status(), r.stderr());
+    assertArrayEquals(new byte[1000], r.stdout(), "stdout is the child's, byte for byte");
+    assertTrue(r.stderr().matches("(?s)procbus: exit 0: user \\d+\\.\\d{3}s system \\d+\\.\\d{3}s maxrss [1-9]\\d* KiB\n"),
+      r.stderr());
+  }
+
+  @Test
+  @Timeout(120)
   void theChildsExitCodeIsTheCommands() throws Exception {
     assertEquals(1, procbus("run", "--", "false").status());
   }

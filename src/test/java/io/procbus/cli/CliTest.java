@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procbus.api.ResourceUsage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -67,5 +68,7 @@ class CliTest {
       "/usr/bin/prlimit", "--nofile=256", "--", "/usr/bin/sleep", "100"))));
     assertEquals("KILL/-9", Cli.exitText(new JsonObject().put("signal", "KILL").put("signalNumber", 9)));
     assertEquals("3", Cli.exitText(new JsonObject().put("code", 3)));
+    assertEquals("1.25s", Cli.cpuText(new ResourceUsage(1_000_000, 250_000, 3712)), "user + system");
+    assertEquals("3.6M", Cli.rssText(new ResourceUsage(1_000_000, 250_000, 3712)));
   }
 }

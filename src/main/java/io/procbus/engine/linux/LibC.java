@@ -43,6 +43,8 @@ interface LibC extends Library {
 
   long SYS_PIDFD_SEND_SIGNAL = 424;
   long SYS_PIDFD_OPEN = 434;
+  /** The raw {@code waitid}, whose fifth argument (a {@code struct rusage}) glibc's wrapper does not pass. */
+  long SYS_WAITID = "aarch64".equals(System.getProperty("os.arch")) ? 95 : 247;
   int P_PIDFD = 3;
   int WEXITED = 4;
   int WNOHANG = 1;
@@ -56,6 +58,11 @@ interface LibC extends Library {
   int SI_CODE = 8;
   int SI_PID = 16;
   int SI_STATUS = 24;
+  /** struct rusage on 64-bit Linux: two timevals, then ru_maxrss (KiB), then 13 more longs. */
+  int RUSAGE_SIZE = 144;
+  int RU_UTIME = 0;
+  int RU_STIME = 16;
+  int RU_MAXRSS = 32;
   int CLD_EXITED = 1;
   int CLD_KILLED = 2;
   int CLD_DUMPED = 3;
@@ -99,6 +106,8 @@ interface LibC extends Library {
   long syscall(long number, int a, int b) throws LastErrorException;
 
   long syscall(long number, int a, int b, Pointer c, int d) throws LastErrorException;
+
+  long syscall(long number, int a, int b, Pointer c, int d, Pointer e) throws LastErrorException;
 
   int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
 
