@@ -1,5 +1,6 @@
 package io.procbus.bridge;
 
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.console.Console;
@@ -8,7 +9,6 @@ import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.NetServer;
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  *
  * <p>The SockJS listener also serves the browser {@link Console} at {@code /}.
  */
-public class BridgeVerticle extends VerticleBase {
+public class BridgeVerticle extends ConfiguredVerticle {
 
   private static final Logger LOG = Logger.getLogger(BridgeVerticle.class.getName());
 
@@ -70,11 +70,19 @@ public class BridgeVerticle extends VerticleBase {
   private volatile int tcpPort = -1;
   private volatile int sockJsPort = -1;
 
+  /** Bridges that read their config at start, strictly (deployed alone). */
+  public BridgeVerticle() {
+    this(null);
+  }
+
+  /** Bridges with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public BridgeVerticle(ProcbusOptions options) {
+    super(options);
+  }
+
   @Override
-  public Future<?> start() {
-    ProcbusOptions options;
+  protected Future<?> start(ProcbusOptions options) {
     try {
-      options = ProcbusOptions.fromConfig(config());
       trust = NodeTrust.acquire(vertx, options); // the node's files, read once with its service
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

@@ -5,6 +5,7 @@ import io.procbus.protocol.Addresses;
 import io.vertx.codegen.annotations.DataObject;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * The configuration of one procbus service instance ({@code conf/config.json}, the verticle's config).
@@ -18,6 +19,8 @@ public class ProcbusOptions {
 
   /** Default for {@link #getPrefix()}. */
   public static final String DEFAULT_PREFIX = Addresses.DEFAULT_PREFIX;
+  /** An instance id is one address segment. */
+  private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]+");
 
   private String prefix = DEFAULT_PREFIX;
   private String instance;
@@ -40,12 +43,47 @@ public class ProcbusOptions {
   }
 
   /**
-   * Reads a configuration strictly: unknown keys and wrong types are refused.
+   * Reads a configuration strictly: unknown keys, wrong types and values out of range are refused. A node reads
+   * it once and hands the result to its parts.
    *
    * @throws IllegalArgumentException naming the bad key
    */
   public static ProcbusOptions fromConfig(JsonObject config) {
-    return ConfigReader.read(config == null ? new JsonObject() : config, ProcbusOptions.class);
+    ProcbusOptions o = ConfigReader.read(config == null ? new JsonObject() : config, ProcbusOptions.class);
+    try {
+      new Addresses(o.prefix);
+    } catch (IllegalArgumentException e) {
+      throw bad("prefix", e.getMessage());
+    }
+    if (o.instance != null && !INSTANCE.matcher(o.instance).matches()) {
+      throw bad("instance", "must match " + INSTANCE + ", got '" + o.instance + "'");
+    }
+    o.limits = o.limits == null ? new LimitsOptions() : o.limits;
+    o.engine = o.engine == null ? new EngineOptions() : o.engine;
+    LimitsOptions l = o.limits;
+    atLeast("limits.maxProcesses", l.getMaxProcesses(), 1);
+    atLeast("limits.maxProcessesPerOwner", l.getMaxProcessesPerOwner(), 1);
+    atLeast("limits.maxStdinMessageBytes", l.getMaxStdinMessageBytes(), 1);
+    atLeast("limits.maxRunOutputBytes", l.getMaxRunOutputBytes(), 0);
+    atLeast("limits.spawnTimeoutMillis", l.getSpawnTimeoutMillis(), 1);
+    atLeast("limits.leaseMillis", l.getLeaseMillis(), 1);
+    atLeast("limits.retainClosedMillis", l.getRetainClosedMillis(), 0);
+    atLeast("engine.killGraceMillis", o.engine.getKillGraceMillis(), 0);
+    atLeast("engine.readBufferSize", o.engine.getReadBufferSize(), 1024);
+    if (o.engine.getShell() == null || o.engine.getShell().isEmpty()) {
+      throw bad("engine.shell", "must be a non-empty path");
+    }
+    return o;
+  }
+
+  private static void atLeast(String path, long value, long min) {
+    if (value < min) {
+      throw bad(path, "must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static IllegalArgumentException bad(String path, String what) {
+    return new IllegalArgumentException("bad configuration at '" + path + "': " + what);
   }
 
   /** The JSON form. */
@@ -66,7 +104,7 @@ public class ProcbusOptions {
     return this;
   }
 
-  /** This instance's id in its addresses, or {@code null} for a random one. */
+  /** This instance's id in its addresses ({@code [A-Za-z0-9_-]+}), or {@code null} for a random one. */
   public String getInstance() {
     return instance;
   }

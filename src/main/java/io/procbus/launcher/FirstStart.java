@@ -37,15 +37,14 @@ final class FirstStart {
   }
 
   /**
-   * Applies the first start to {@code config} (after the environment overrides): sets {@code auth.tokenFile} to
-   * the first-start file when it applies.
+   * Applies the first start to {@code config} (after the environment overrides) and to {@code options}, read from
+   * it: sets {@code auth.tokenFile} in both to the first-start file when it applies.
    *
    * @return what was done, or {@code null} when a token file is configured or no bridge is on
    * @throws IllegalArgumentException when a bridge is on, no token file is configured and a listener is bound
    *                                  beyond loopback; or when the file cannot be made or is unsafe
    */
-  static FirstStart prepare(JsonObject config, Map<String, String> env) {
-    ProcbusOptions options = ProcbusOptions.fromConfig(config);
+  static FirstStart prepare(JsonObject config, ProcbusOptions options, Map<String, String> env) {
     EndpointOptions tcp = options.getBridges().getTcp();
     EndpointOptions sockjs = options.getBridges().getSockjs();
     if (options.getAuth().getTokenFile() != null || !(tcp.isEnabled() || sockjs.isEnabled())) {
@@ -74,6 +73,7 @@ final class FirstStart {
       config.put("auth", auth);
     }
     auth.put("tokenFile", token.path().toString());
+    options.getAuth().setTokenFile(token.path().toString());
     String host = sockjs.getHost().contains(":") ? "[" + sockjs.getHost() + "]" : sockjs.getHost();
     return new FirstStart(token, env.get(StateDirectory.ENV), host);
   }

@@ -38,6 +38,8 @@ public final class Main implements VertxApplicationHooks {
 
   private long killGraceMillis = EngineOptions.DEFAULT_KILL_GRACE_MILLIS;
   private ClusterTlsOptions tls = new ClusterTlsOptions();
+  /** The configuration, read once here and handed to the node. */
+  private ProcbusOptions options;
   private FirstStart firstStart;
   private NodeVerticle node;
 
@@ -72,11 +74,11 @@ public final class Main implements VertxApplicationHooks {
     List<EnvironmentOverrides.Variable> applied = new ArrayList<>();
     try {
       applied.addAll(EnvironmentOverrides.applyToConfig(merged, System.getenv()));
-      ProcbusOptions options = ProcbusOptions.fromConfig(merged);
+      options = ProcbusOptions.fromConfig(merged);
       killGraceMillis = options.getEngine().getKillGraceMillis();
       EventBusTls.check(options.getCluster().getTls());
       tls = options.getCluster().getTls();
-      firstStart = FirstStart.prepare(merged, System.getenv()); // a token file when none is configured, or refusal
+      firstStart = FirstStart.prepare(merged, options, System.getenv()); // a token file when none is configured, or refusal
     } catch (IllegalArgumentException e) {
       System.err.println("procbus: " + e.getMessage() + EnvironmentOverrides.origin(applied, e.getMessage()));
       System.exit(BAD_CONFIG);
@@ -95,7 +97,7 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return () -> node = new NodeVerticle();
+    return () -> node = new NodeVerticle(options);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.procbus.launcher;
 
 import io.procbus.bridge.BridgeVerticle;
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.ops.OperationsVerticle;
 import io.procbus.verticle.ProcessVerticle;
@@ -19,28 +20,33 @@ import java.util.logging.Logger;
  *
  * <p>The {@link ProcessVerticle} comes first, so that nothing can reach the node before its service is bound;
  * on stop, the parts deployed after it go first, so that no new request reaches a service that is stopping.
- * The configuration is the whole {@link ProcbusOptions} JSON; each part reads its own section.
+ * The configuration is the whole {@link ProcbusOptions} JSON, read once here (or by the launcher) and handed to
+ * every part as typed options; each part uses its own section.
  */
-public class NodeVerticle extends VerticleBase {
+public class NodeVerticle extends ConfiguredVerticle {
 
   private static final Logger LOG = Logger.getLogger(NodeVerticle.class.getName());
 
   private final Deque<String> deployed = new ArrayDeque<>();
   private volatile BridgeVerticle bridge;
 
+  /** A node that reads its config at start, strictly. */
+  public NodeVerticle() {
+    this(null);
+  }
+
+  /** A node with the options its launcher read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public NodeVerticle(ProcbusOptions options) {
+    super(options);
+  }
+
   @Override
-  public Future<?> start() {
-    ProcbusOptions options;
-    try {
-      options = ProcbusOptions.fromConfig(config());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
+  protected Future<?> start(ProcbusOptions options) {
     DeploymentOptions part = new DeploymentOptions().setConfig(config());
-    return deploy(new ProcessVerticle(), part)
-      .compose(id -> deploy(new OperationsVerticle(), part))
+    return deploy(new ProcessVerticle(options), part)
+      .compose(id -> deploy(new OperationsVerticle(options), part))
       .compose(v -> options.getBridges().getTcp().isEnabled() || options.getBridges().getSockjs().isEnabled()
-        ? deploy(bridge = new BridgeVerticle(), part) : Future.succeededFuture(v)) // last in, first out: no new request
+        ? deploy(bridge = new BridgeVerticle(options), part) : Future.succeededFuture(v)) // last in, first out
       .recover(e -> undeployNext().transform(ar -> Future.failedFuture(e))) // no part outlives a failed start
       .onSuccess(v -> LOG.info("procbus node ready (prefix " + options.getPrefix() + ")"));
   }

@@ -1,9 +1,9 @@
 package io.procbus.ops;
 
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * <p>With {@code http.enabled} false it starts and serves nothing. Once listening it logs
  * {@code procbus: operations http on <host>:<port>}.
  */
-public class OperationsVerticle extends VerticleBase {
+public class OperationsVerticle extends ConfiguredVerticle {
 
   /** Start of the log line that gives the bound address. */
   public static final String LISTENING = "procbus: operations http on ";
@@ -38,13 +38,18 @@ public class OperationsVerticle extends VerticleBase {
   private HttpServer server;
   private ReadinessChecks readiness;
 
-  @Override
-  public Future<?> start() {
-    // a bad key fails the future (map turns the throw into a failure)
-    return Future.succeededFuture(config()).map(ProcbusOptions::fromConfig).compose(this::listen);
+  /** An endpoint that reads its config at start, strictly (deployed alone). */
+  public OperationsVerticle() {
+    this(null);
   }
 
-  private Future<?> listen(ProcbusOptions options) {
+  /** An endpoint with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public OperationsVerticle(ProcbusOptions options) {
+    super(options);
+  }
+
+  @Override
+  protected Future<?> start(ProcbusOptions options) {
     EndpointOptions http = options.getHttp();
     if (http == null || !http.isEnabled()) {
       return Future.succeededFuture();

@@ -1,11 +1,13 @@
 package io.procbus.verticle;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Signal;
 import io.procbus.api.SpawnRequest;
 import io.procbus.api.SubprocessTransport;
+import io.procbus.config.LimitsOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.CommandPolicy;
@@ -27,7 +29,8 @@ final class Launcher {
   private final ProcessServiceImpl service;
   private final ContextInternal context;
   private final LocalProcessEngine engine;
-  private final ServiceSettings settings;
+  private final LimitsOptions limits;
+  private final EngineOptions engineOptions;
   private final ProcessTable table;
   private final Leases leases;
   private final ServiceMonitor monitor;
@@ -37,7 +40,8 @@ final class Launcher {
     this.service = service;
     this.context = context;
     this.engine = engine;
-    this.settings = service.settings();
+    this.limits = service.limits();
+    this.engineOptions = service.engineOptions();
     this.table = table;
     this.leases = leases;
     this.monitor = service.monitor();
@@ -73,7 +77,7 @@ final class Launcher {
     }
     table.checkRoom(owner);
     List<String> argv = request.getCommand() != null ? request.getCommand()
-      : List.of(settings.engine().getShell(), "-c", request.getShell());
+      : List.of(engineOptions.getShell(), "-c", request.getShell());
     ManagedProcess process = new ManagedProcess(service, context, UUID.randomUUID().toString(), owner,
       request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture);
     process.limitOutput(admission.maxOutputBytes());
@@ -90,8 +94,8 @@ final class Launcher {
       context.endDispatch(prev);
     }
     Promise<ManagedProcess> reply = context.promise();
-    long timer = context.setTimer(settings.spawnTimeoutMillis(), t -> reply.tryFail(new ProcessException(
-      ErrorCode.TIMEOUT, "the spawn took longer than " + settings.spawnTimeoutMillis() + " ms")));
+    long timer = context.setTimer(limits.getSpawnTimeoutMillis(), t -> reply.tryFail(new ProcessException(
+      ErrorCode.TIMEOUT, "the spawn took longer than " + limits.getSpawnTimeoutMillis() + " ms")));
     started.onComplete(ar -> {
       context.owner().cancelTimer(timer);
       try {

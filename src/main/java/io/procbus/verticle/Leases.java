@@ -1,5 +1,7 @@
 package io.procbus.verticle;
 
+import io.procbus.api.EngineOptions;
+import io.procbus.config.LimitsOptions;
 import io.procbus.ops.ServiceMonitor;
 import io.vertx.core.Future;
 import io.vertx.core.internal.ContextInternal;
@@ -18,7 +20,8 @@ import java.util.Map;
 final class Leases {
 
   private final ContextInternal context;
-  private final ServiceSettings settings;
+  private final LimitsOptions limits;
+  private final EngineOptions engineOptions;
   private final ProcessTable table;
   private final ServiceMonitor monitor;
   /** Owner → lease expiry, in milliseconds of {@link System#nanoTime()}. */
@@ -26,16 +29,18 @@ final class Leases {
   private long checks;
   private long timer = -1;
 
-  Leases(ContextInternal context, ServiceSettings settings, ProcessTable table, ServiceMonitor monitor) {
+  Leases(ContextInternal context, LimitsOptions limits, EngineOptions engineOptions, ProcessTable table,
+         ServiceMonitor monitor) {
     this.context = context;
-    this.settings = settings;
+    this.limits = limits;
+    this.engineOptions = engineOptions;
     this.table = table;
     this.monitor = monitor;
   }
 
   /** Starts the periodic check, four times per lease (between 10 ms and 1 s apart). */
   void start() {
-    long period = Math.max(10, Math.min(1000, settings.leaseMillis() / 4));
+    long period = Math.max(10, Math.min(1000, limits.getLeaseMillis() / 4));
     timer = context.setPeriodic(period, t -> expire());
   }
 
@@ -49,7 +54,7 @@ final class Leases {
 
   /** Extends {@code owner}'s lease by {@code leaseMillis} from now. */
   void renew(String owner) {
-    expiries.put(owner, nowMillis() + settings.leaseMillis());
+    expiries.put(owner, nowMillis() + limits.getLeaseMillis());
   }
 
   /** Ends {@code owner}'s lease now: terminates its processes; completes once all exited. */
@@ -71,7 +76,7 @@ final class Leases {
       Map.Entry<String, Long> e = it.next();
       if (e.getValue() - now <= 0) {
         if (table.hasRunInProgress(e.getKey())) {
-          e.setValue(now + settings.leaseMillis()); // a run's reply is its owner's proof of life
+          e.setValue(now + limits.getLeaseMillis()); // a run's reply is its owner's proof of life
         } else {
           it.remove();
           expired.add(e.getKey());
@@ -89,7 +94,7 @@ final class Leases {
     List<Future<Void>> exits = new ArrayList<>();
     for (ManagedProcess p : table.all()) {
       if (owner.equals(p.owner) && !p.detached && p.giveUp(reason, message)) {
-        exits.add(p.terminate(settings.killGraceMillis()));
+        exits.add(p.terminate(engineOptions.getKillGraceMillis()));
       }
     }
     return Future.all(exits).mapEmpty();

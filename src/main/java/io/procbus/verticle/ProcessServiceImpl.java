@@ -1,5 +1,6 @@
 package io.procbus.verticle;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessException;
@@ -10,6 +11,8 @@ import io.procbus.api.RunRequest;
 import io.procbus.api.RunResult;
 import io.procbus.api.SpawnRequest;
 import io.procbus.api.StdioMode;
+import io.procbus.config.LimitsOptions;
+import io.procbus.config.ProcbusOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.ops.ServiceMonitor;
 import io.procbus.policy.ServiceGuard;
@@ -38,7 +41,9 @@ final class ProcessServiceImpl implements ProcessService {
 
   private final Vertx vertx;
   private final ContextInternal context;
-  private final ServiceSettings settings;
+  private final String instance;
+  private final LimitsOptions limits;
+  private final EngineOptions engineOptions;
   private final Addresses addresses;
   private final ServiceMonitor monitor;
   private final ProcessTable table;
@@ -52,18 +57,21 @@ final class ProcessServiceImpl implements ProcessService {
   /** The command policy and audit log (issue 5): unrestricted and silent unless configured. */
   private ServiceGuard guard;
 
-  ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, ServiceSettings settings) {
+  ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, String instance,
+                     ProcbusOptions options) {
     this.vertx = vertx;
     this.context = context;
-    this.settings = settings;
-    this.addresses = new Addresses(settings.prefix());
+    this.instance = instance;
+    this.limits = options.getLimits();
+    this.engineOptions = options.getEngine();
+    this.addresses = new Addresses(options.getPrefix());
     this.monitor = ServiceMonitor.of(vertx);
-    this.guard = ServiceGuard.unrestricted(settings.instance());
-    this.table = new ProcessTable(settings);
-    this.leases = new Leases(context, settings, table, monitor);
+    this.guard = ServiceGuard.unrestricted(instance);
+    this.table = new ProcessTable(instance, limits);
+    this.leases = new Leases(context, limits, engineOptions, table, monitor);
     this.grants = new ControlGrants(table, leases);
     this.launcher = new Launcher(this, context, engine, table, leases);
-    this.shutdown = new ServiceShutdown(context, engine, settings, table, monitor);
+    this.shutdown = new ServiceShutdown(context, engine, instance, engineOptions, table, monitor);
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
@@ -80,8 +88,19 @@ final class ProcessServiceImpl implements ProcessService {
     return vertx;
   }
 
-  ServiceSettings settings() {
-    return settings;
+  /** This service instance's id. */
+  String instance() {
+    return instance;
+  }
+
+  /** The limits it enforces. */
+  LimitsOptions limits() {
+    return limits;
+  }
+
+  /** Its engine's options (shell, kill grace). */
+  EngineOptions engineOptions() {
+    return engineOptions;
   }
 
   Addresses addresses() {
@@ -115,23 +134,23 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("maxOutputBytes must be 0 or more");
       }
       Buffer input = request.getInput();
-      if (input != null && input.length() > settings.maxStdinMessageBytes()) {
+      if (input != null && input.length() > limits.getMaxStdinMessageBytes()) {
         throw new ProcessException(ErrorCode.PAYLOAD_TOO_LARGE, "input of " + input.length() + " bytes exceeds "
-          + settings.maxStdinMessageBytes());
+          + limits.getMaxStdinMessageBytes());
       }
       ProcessOptions options = request.getSpawn().getOptions();
       if (input != null && options != null && options.getStdin() != null && options.getStdin().getMode() != null
         && options.getStdin().getMode() != StdioMode.PIPE) {
         throw invalid("input given but stdin is " + options.getStdin().getMode());
       }
-      RunCapture capture = new RunCapture(Math.min(request.getMaxOutputBytes(), settings.maxRunOutputBytes()), input);
+      RunCapture capture = new RunCapture(Math.min(request.getMaxOutputBytes(), limits.getMaxRunOutputBytes()), input);
       return launch(request.getSpawn(), capture).compose(p -> capture.result());
     });
   }
 
   private Future<ManagedProcess> launch(SpawnRequest request, RunCapture capture) {
     if (closed) {
-      throw new ProcessException(ErrorCode.CLOSED, "the service instance " + settings.instance() + " is stopping");
+      throw new ProcessException(ErrorCode.CLOSED, "the service instance " + instance + " is stopping");
     }
     return launcher.launch(request, capture, guard);
   }
@@ -143,9 +162,9 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("data is required");
       }
       ManagedProcess p = owned(id, owner);
-      if (data.length() > settings.maxStdinMessageBytes()) {
+      if (data.length() > limits.getMaxStdinMessageBytes()) {
         throw new ProcessException(ErrorCode.PAYLOAD_TOO_LARGE, "a stdin message of " + data.length()
-          + " bytes exceeds maxStdinMessageBytes " + settings.maxStdinMessageBytes() + ": split it");
+          + " bytes exceeds maxStdinMessageBytes " + limits.getMaxStdinMessageBytes() + ": split it");
       }
       return p.writeStdin(data).andThen(ar -> {
         if (ar.succeeded()) {
@@ -208,7 +227,7 @@ final class ProcessServiceImpl implements ProcessService {
         throw invalid("owner is required");
       }
       leases.renew(owner);
-      return Future.succeededFuture(settings.leaseMillis());
+      return Future.succeededFuture(limits.getLeaseMillis());
     });
   }
 
@@ -239,10 +258,10 @@ final class ProcessServiceImpl implements ProcessService {
     if (closed) {
       return; // stopping: the table goes away with the verticle
     }
-    if (settings.retainClosedMillis() == 0) {
+    if (limits.getRetainClosedMillis() == 0) {
       table.remove(p);
     } else {
-      context.setTimer(settings.retainClosedMillis(), t -> table.remove(p));
+      context.setTimer(limits.getRetainClosedMillis(), t -> table.remove(p));
     }
   }
 

@@ -3,6 +3,7 @@ package io.procbus.verticle;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
+import io.procbus.config.LimitsOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,13 +17,15 @@ import java.util.Map;
  */
 final class ProcessTable {
 
-  private final ServiceSettings settings;
+  private final String instance;
+  private final LimitsOptions limits;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> liveByOwner = new HashMap<>();
   private int live;
 
-  ProcessTable(ServiceSettings settings) {
-    this.settings = settings;
+  ProcessTable(String instance, LimitsOptions limits) {
+    this.instance = instance;
+    this.limits = limits;
   }
 
   /**
@@ -30,13 +33,13 @@ final class ProcessTable {
    * instance or the owner runs its maximum.
    */
   void checkRoom(String owner) {
-    if (live >= settings.maxProcesses()) {
-      throw new ProcessException(ErrorCode.LIMIT_REACHED, "service instance " + settings.instance() + " runs "
-        + live + " processes (maxProcesses " + settings.maxProcesses() + ")");
+    if (live >= limits.getMaxProcesses()) {
+      throw new ProcessException(ErrorCode.LIMIT_REACHED, "service instance " + instance + " runs "
+        + live + " processes (maxProcesses " + limits.getMaxProcesses() + ")");
     }
-    if (owner != null && liveOf(owner) >= settings.maxProcessesPerOwner()) {
+    if (owner != null && liveOf(owner) >= limits.getMaxProcessesPerOwner()) {
       throw new ProcessException(ErrorCode.LIMIT_REACHED, "owner " + owner + " runs " + liveByOwner.get(owner)
-        + " processes (maxProcessesPerOwner " + settings.maxProcessesPerOwner() + ")");
+        + " processes (maxProcessesPerOwner " + limits.getMaxProcessesPerOwner() + ")");
     }
   }
 
@@ -89,7 +92,7 @@ final class ProcessTable {
     ManagedProcess p = processes.get(id);
     if (p == null) {
       throw new ProcessException(ErrorCode.UNKNOWN_PROCESS, "no process " + id + " on service instance "
-        + settings.instance());
+        + instance);
     }
     return p;
   }

@@ -3,6 +3,7 @@ package io.procbus.verticle;
 import io.procbus.api.ProcessService;
 import io.procbus.cluster.ClusterMember;
 import io.procbus.cluster.RoutingService;
+import io.procbus.config.ConfiguredVerticle;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
@@ -12,7 +13,6 @@ import io.procbus.protocol.Addresses;
 import io.procbus.config.StateDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.serviceproxy.ServiceBinder;
@@ -34,60 +34,65 @@ import java.util.function.Function;
  * the local or the least-loaded node by the {@link RoutingService} it binds in front of its own service.
  * Several instances may run in one Vert.x: each has its own engine and owns its
  * children (deployed with several instances and a configured {@code instance} id, each instance appends a
- * random suffix to it). The config is read at start, strictly (see {@code docs/protocol.md} for the keys): a
- * bad key fails the deployment.
+ * random suffix to it). Deployed by a node, it runs with the options the node read once; deployed alone, it
+ * reads its config at start, strictly (see {@code docs/protocol.md} for the keys): a bad key fails the
+ * deployment, naming the key.
  *
  * <p>{@link #stop()} refuses new spawns, publishes {@code terminated} for every process, sends TERM, waits the
  * kill grace, sends KILL, and completes only once every child is reaped: undeploying never leaks a child.
  */
-public class ProcessVerticle extends VerticleBase {
+public class ProcessVerticle extends ConfiguredVerticle {
 
   /** Whether this JVM already looked for what a previous run left: the first instance with a watchdog does. */
   private static final AtomicBoolean LEFTOVERS_SWEPT = new AtomicBoolean();
 
-  private ServiceSettings settings;
+  private String instance;
   private ProcessServiceImpl service;
   private ClusterMember member;
   private NodeTrust trust;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
+  /** A service that reads its config at start, strictly (deployed alone, with {@code DeploymentOptions.setConfig}). */
+  public ProcessVerticle() {
+    this(null);
+  }
+
+  /** A service with options a node read and checked already ({@link ProcbusOptions#fromConfig}). */
+  public ProcessVerticle(ProcbusOptions options) {
+    super(options);
+  }
+
   @Override
-  public Future<?> start() {
-    ProcbusOptions options;
-    try {
-      options = ProcbusOptions.fromConfig(config());
-      settings = ServiceSettings.from(options);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    if (context.getInstanceCount() > 1 && options.getInstance() != null) {
+  protected Future<?> start(ProcbusOptions options) {
+    instance = options.getInstance() == null ? UUID.randomUUID().toString()
       // deployed with -instances N and one config: each instance still needs addresses of its own
-      settings = settings.withInstance(settings.instance() + "-" + UUID.randomUUID().toString().substring(0, 8));
-    }
-    Addresses addresses = new Addresses(settings.prefix());
+      : context.getInstanceCount() > 1 ? options.getInstance() + "-" + UUID.randomUUID().toString().substring(0, 8)
+      : options.getInstance();
+    long spawnTimeoutMillis = options.getLimits().getSpawnTimeoutMillis();
+    Addresses addresses = new Addresses(options.getPrefix());
     try {
       // the node's policy, tokens, admission key and audit log, read once for all its parts
       trust = NodeTrust.acquire(vertx, options);
-      member = new ClusterMember(vertx, addresses, options.getCluster(), settings.instance(), settings.maxProcesses(),
+      member = new ClusterMember(vertx, addresses, options.getCluster(), instance, options.getLimits().getMaxProcesses(),
         () -> service.liveCount(), trust.capabilities(), trust.key().id());
     } catch (IllegalArgumentException e) {
       // a failed start is not stopped: give the trust back now
       return (trust == null ? Future.<Void>succeededFuture() : trust.release(vertx)).transform(v ->
         Future.failedFuture(e));
     }
-    ServiceGuard guard = new ServiceGuard(trust, settings.instance());
-    LocalProcessEngine engine = new LocalProcessEngine(vertx, settings.engine());
-    service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, settings);
+    ServiceGuard guard = new ServiceGuard(trust, instance);
+    LocalProcessEngine engine = new LocalProcessEngine(vertx, options.getEngine());
+    service = new ProcessServiceImpl(vertx, (ContextInternal) context, engine, instance, options);
     service.guard(guard);
     // the shared address places unnamed spawns by load; this instance's and this node's own addresses run them here
-    ProcessService placing = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), true);
-    ProcessService pinned = new RoutingService(vertx, service, member, settings.spawnTimeoutMillis(), false);
+    ProcessService placing = new RoutingService(vertx, service, member, spawnTimeoutMillis, true);
+    ProcessService pinned = new RoutingService(vertx, service, member, spawnTimeoutMillis, false);
     bind(addresses.service(), placing);
-    bind(addresses.instance(settings.instance()), pinned);
+    bind(addresses.instance(instance), pinned);
     bind(addresses.node(member.node()), pinned);
-    consumers.add(vertx.eventBus().consumer(addresses.control(settings.instance()), service::onControl));
+    consumers.add(vertx.eventBus().consumer(addresses.control(instance), service::onControl));
     service.start();
-    sweepLeftovers();
+    sweepLeftovers(options.getEngine().isWatchdog());
     List<Future<Void>> registered = new ArrayList<>();
     registered.add(member.start());
     consumers.forEach(c -> registered.add(c.completion()));
@@ -98,9 +103,9 @@ public class ProcessVerticle extends VerticleBase {
    * Kills, on a worker, what a previous run left when its JVM and its watchdog both died (see
    * {@code docs/engine.md}), and reports it; once per JVM, never delaying the start.
    */
-  private void sweepLeftovers() {
+  private void sweepLeftovers(boolean watchdog) {
     Path state = StateDirectory.of(System.getenv());
-    if (settings.engine().isWatchdog() && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
+    if (watchdog && LEFTOVERS_SWEPT.compareAndSet(false, true)) {
       vertx.executeBlocking(() -> Leftovers.sweep(state), false).onComplete(ar -> {
         if (ar.succeeded() && ar.result().killed() > 0) {
           service.monitor().leftoversKilled(ar.result().killed(), state.toString());
@@ -135,7 +140,7 @@ public class ProcessVerticle extends VerticleBase {
 
   /** This instance's id ({@code instance} in the config, or a random UUID). Set once started. */
   public String instance() {
-    return settings.instance();
+    return instance;
   }
 
   /** Runs {@code probe} on the service's context and completes with its result: for white-box tests. */

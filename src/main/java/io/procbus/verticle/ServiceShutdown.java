@@ -1,5 +1,6 @@
 package io.procbus.verticle;
 
+import io.procbus.api.EngineOptions;
 import io.procbus.engine.LocalProcessEngine;
 import io.procbus.ops.ServiceMonitor;
 import io.vertx.core.Future;
@@ -16,15 +17,17 @@ final class ServiceShutdown {
 
   private final ContextInternal context;
   private final LocalProcessEngine engine;
-  private final ServiceSettings settings;
+  private final String instance;
+  private final EngineOptions engineOptions;
   private final ProcessTable table;
   private final ServiceMonitor monitor;
 
-  ServiceShutdown(ContextInternal context, LocalProcessEngine engine, ServiceSettings settings, ProcessTable table,
-                  ServiceMonitor monitor) {
+  ServiceShutdown(ContextInternal context, LocalProcessEngine engine, String instance, EngineOptions engineOptions,
+                  ProcessTable table, ServiceMonitor monitor) {
     this.context = context;
     this.engine = engine;
-    this.settings = settings;
+    this.instance = instance;
+    this.engineOptions = engineOptions;
     this.table = table;
     this.monitor = monitor;
   }
@@ -33,14 +36,14 @@ final class ServiceShutdown {
   Future<Void> run() {
     assert context.inThread();
     for (ManagedProcess p : table.all()) {
-      p.giveUp("undeployed", "the service instance " + settings.instance() + " was undeployed");
+      p.giveUp("undeployed", "the service instance " + instance + " was undeployed");
     }
-    LOG.info(() -> "service instance " + settings.instance() + " stopping: new spawns refused; TERM to "
-      + table.live() + " children, KILL after " + settings.killGraceMillis() + " ms");
-    long killReport = context.setTimer(Math.max(1, settings.killGraceMillis()), t -> reportKills());
+    LOG.info(() -> "service instance " + instance + " stopping: new spawns refused; TERM to "
+      + table.live() + " children, KILL after " + engineOptions.getKillGraceMillis() + " ms");
+    long killReport = context.setTimer(Math.max(1, engineOptions.getKillGraceMillis()), t -> reportKills());
     return engine.close().andThen(ar -> {
       context.owner().cancelTimer(killReport);
-      LOG.info(() -> "service instance " + settings.instance() + " stopped: every child reaped");
+      LOG.info(() -> "service instance " + instance + " stopped: every child reaped");
       for (ManagedProcess p : table.all()) {
         if (!p.isClosed()) {
           p.closeTransport();
@@ -55,10 +58,10 @@ final class ServiceShutdown {
     for (ManagedProcess p : table.all()) {
       if (!p.hasExited()) {
         n++;
-        monitor.killed(p.id, p.pid(), p.owner, settings.killGraceMillis());
+        monitor.killed(p.id, p.pid(), p.owner, engineOptions.getKillGraceMillis());
       }
     }
     int killed = n;
-    LOG.info(() -> "service instance " + settings.instance() + ": KILL to " + killed + " children still running");
+    LOG.info(() -> "service instance " + instance + ": KILL to " + killed + " children still running");
   }
 }

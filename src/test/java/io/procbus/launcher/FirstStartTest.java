@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.auth.TokenStore;
+import io.procbus.config.ProcbusOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class FirstStartTest {
   void aNodeOnLoopbackGetsAPrivateTokenFileWhichALaterStartReuses(@TempDir Path dir) throws Exception {
     Path state = dir.resolve("a/b/state");
     JsonObject config = config("127.0.0.1", "localhost", "::1");
-    FirstStart first = FirstStart.prepare(config, env(state));
+    FirstStart first = prepare(config, env(state));
     Path file = state.resolve("tokens.json");
     assertEquals(file.toString(), config.getJsonObject("auth").getString("tokenFile"));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
@@ -45,7 +46,7 @@ class FirstStartTest {
     assertTrue(first.line(7000, 8080).startsWith("procbus: first start: made token file " + file), first.line(7000, 8080));
     assertFalse(first.line(7000, 8080).contains(token));
 
-    FirstStart again = FirstStart.prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state));
+    FirstStart again = prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state));
     assertEquals(content, Files.readString(file), "reused, not replaced");
     assertTrue(again.line(7001, 8080).startsWith("procbus: token file " + file), again.line(7001, 8080));
     assertTrue(again.line(7001, 8080).contains("PROCBUS_STATE_DIR=" + state + " PROCBUS_TCP_PORT=7001 bin/procbus run"
@@ -56,7 +57,7 @@ class FirstStartTest {
   void aListenerBeyondLoopbackWithoutATokenFileRefusesToStartAndMakesNothing(@TempDir Path dir) {
     Path state = dir.resolve("state");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-      () -> FirstStart.prepare(config("127.0.0.1", "127.0.0.1", "0.0.0.0"), env(state)));
+      () -> prepare(config("127.0.0.1", "127.0.0.1", "0.0.0.0"), env(state)));
     assertTrue(e.getMessage().contains("http.host 0.0.0.0") && e.getMessage().contains("auth.tokenFile"), e.getMessage());
     assertFalse(Files.exists(state));
   }
@@ -65,19 +66,19 @@ class FirstStartTest {
   void aConfiguredTokenFileOrNoBridgeMeansNoFirstStart(@TempDir Path dir) {
     JsonObject configured = config("0.0.0.0", "0.0.0.0", "0.0.0.0")
       .put("auth", new JsonObject().put("tokenFile", "/etc/procbus/tokens.json"));
-    assertNull(FirstStart.prepare(configured, env(dir)));
+    assertNull(prepare(configured, env(dir)));
     JsonObject noBridges = new JsonObject().put("http", new JsonObject().put("enabled", true).put("host", "0.0.0.0"));
-    assertNull(FirstStart.prepare(noBridges, env(dir)));
+    assertNull(prepare(noBridges, env(dir)));
     assertFalse(Files.exists(dir.resolve("tokens.json")));
   }
 
   @Test
   void aTokenFileOthersCanReadIsRefused(@TempDir Path dir) throws Exception {
     Path state = Files.createDirectories(dir.resolve("state"));
-    FirstStart.prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state));
+    prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state));
     Files.setPosixFilePermissions(state.resolve("tokens.json"), PosixFilePermissions.fromString("rw-r--r--"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-      () -> FirstStart.prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state)));
+      () -> prepare(config("127.0.0.1", "127.0.0.1", "127.0.0.1"), env(state)));
     assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
   }
 
@@ -89,5 +90,14 @@ class FirstStartTest {
     for (String host : new String[] {"0.0.0.0", "::", "10.1.2.3", "no-such-host.invalid"}) {
       assertFalse(FirstStart.isLoopback(host), host);
     }
+  }
+
+  /** The launcher's call: the options read from the config, both given the token file when one is made. */
+  private static FirstStart prepare(JsonObject config, Map<String, String> env) {
+    ProcbusOptions options = ProcbusOptions.fromConfig(config);
+    FirstStart first = FirstStart.prepare(config, options, env);
+    assertEquals(config.getJsonObject("auth", new JsonObject()).getString("tokenFile"),
+      options.getAuth().getTokenFile(), "the options and the config name the same token file");
+    return first;
   }
 }

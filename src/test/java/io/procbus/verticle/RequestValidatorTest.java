@@ -65,4 +65,40 @@ class RequestValidatorTest {
       RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject()
         .put("options", new JsonObject().put("stdin", new JsonObject().put("mode", "pipe"))))));
   }
+
+  /** The messages name the field, however deep, and say what it must be. */
+  @Test
+  void messagesNameTheFieldAndWhatItMustBe() {
+    assertEquals("info.id must be a string", RequestValidator.check("info", new JsonObject().put("id", 42)));
+    assertEquals("closePipe.fd is required", RequestValidator.check("closePipe", new JsonObject().put("id", "x")));
+    assertEquals("closePipe.fd must be an integer in 32-bit range",
+      RequestValidator.check("closePipe", new JsonObject().put("fd", 1.5)));
+    assertEquals("signal.group must be a boolean", RequestValidator.check("signal", new JsonObject()
+      .put("group", "yes")));
+    assertEquals("writeStdin.data must be a base64url string", RequestValidator.check("writeStdin",
+      new JsonObject().put("data", 42)));
+    assertEquals("writeStdin.data must be a base64url string", RequestValidator.check("writeStdin",
+      new JsonObject().put("data", "*not base64*")));
+    assertEquals("info: unknown field 'ident' (known: [id])", RequestValidator.check("info",
+      new JsonObject().put("ident", "x")));
+    assertEquals("spawn.request: unknown field 'comand' (known: [admission, command, detached, killSignal, node, "
+      + "options, owner, shell, timeoutMillis])", RequestValidator.check("spawn", new JsonObject().put("request",
+        new JsonObject().put("comand", List.of("ls")))));
+    assertEquals("spawn.request.options.stdout: unknown field 'apend' (known: [append, mode, path])",
+      RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject().put("options",
+        new JsonObject().put("stdout", new JsonObject().put("apend", true))))));
+    assertEquals("spawn.request.command[1] must be a string", RequestValidator.check("spawn", new JsonObject()
+      .put("request", new JsonObject().put("command", List.of("ls", 5)))));
+    assertEquals("spawn.request.options.env.A must be a string", RequestValidator.check("spawn", new JsonObject()
+      .put("request", new JsonObject().put("options", new JsonObject().put("env", new JsonObject().put("A", 1))))));
+    assertEquals("run.request.maxOutputBytes must be an integer in 32-bit range", RequestValidator.check("run",
+      new JsonObject().put("request", new JsonObject().put("maxOutputBytes", 1L << 40))));
+    assertEquals("spawn.request.options must be an object", RequestValidator.check("spawn", new JsonObject()
+      .put("request", new JsonObject().put("options", "x"))));
+    assertEquals("spawn.request.timeoutMillis must be an integer in 64-bit range", RequestValidator.check("spawn",
+      new JsonObject().put("request", new JsonObject().put("timeoutMillis", "5"))));
+    // a null is an absent field, as the converters read it
+    assertNull(RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject()
+      .put("detached", null).put("options", new JsonObject().put("stdin", null)))));
+  }
 }
