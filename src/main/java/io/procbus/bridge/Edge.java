@@ -54,7 +54,7 @@ final class Edge {
   static final long CHILD_TIMEOUT_MILLIS = 3_600_000;
 
   private static final Set<String> ACTIONS = Set.of("spawn", "run", "writeStdin", "closeStdin", "closePipe",
-    "closeProcess", "signal", "info", "list", "nodes", "renewLease", "release");
+    "closeProcess", "signal", "info", "replay", "list", "nodes", "renewLease", "release");
   private static final String BEARER = "Bearer ";
   /** A held frame that did not parse (the queue takes no null). */
   private static final Object NOT_JSON = new Object();

@@ -262,6 +262,11 @@ public final class RoutingService implements ProcessService {
   }
 
   @Override
+  public Future<JsonObject> replay(String id, String owner, long fromSeq) {
+    return local.replay(id, owner, fromSeq);
+  }
+
+  @Override
   public Future<List<ProcessInfo>> list() {
     return local.list();
   }

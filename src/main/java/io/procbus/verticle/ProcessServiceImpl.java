@@ -67,6 +67,8 @@ final class ProcessServiceImpl implements ProcessService {
   private long leaseTimer = -1;
   /** The command policy and audit log (issue 5): unrestricted and silent unless configured. */
   private ServiceGuard guard;
+  /** The event rings of closed processes (issue 15, replay). */
+  private final Replays replays;
 
   ProcessServiceImpl(Vertx vertx, ContextInternal context, LocalProcessEngine engine, ServiceSettings settings) {
     this.vertx = vertx;
@@ -76,6 +78,7 @@ final class ProcessServiceImpl implements ProcessService {
     this.addresses = new Addresses(settings.prefix());
     this.monitor = ServiceMonitor.of(vertx);
     this.guard = ServiceGuard.unrestricted(settings.instance());
+    this.replays = new Replays(settings.replay());
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
@@ -271,6 +274,11 @@ final class ProcessServiceImpl implements ProcessService {
   }
 
   @Override
+  public Future<JsonObject> replay(String id, String owner, long fromSeq) {
+    return guarded(() -> Future.succeededFuture(Replays.reply(find(id), fromSeq)));
+  }
+
+  @Override
   public Future<List<ProcessInfo>> list() {
     return guarded(() -> {
       List<ProcessInfo> all = new ArrayList<>(processes.size());
@@ -372,6 +380,7 @@ final class ProcessServiceImpl implements ProcessService {
     if (closed) {
       return; // stopping: the table goes away with the verticle
     }
+    replays.closed(p);
     if (settings.retainClosedMillis() == 0) {
       processes.remove(p.id);
     } else {

@@ -60,6 +60,8 @@ public final class RequestValidator implements ServiceInterceptor {
     Map.entry("signal", Map.of("id", optional(Type.STRING), "owner", optional(Type.STRING),
       "signal", optional(Type.STRING), "group", required(Type.BOOLEAN))),
     Map.entry("info", Map.of("id", optional(Type.STRING))),
+    Map.entry("replay", Map.of("id", optional(Type.STRING), "owner", optional(Type.STRING),
+      "fromSeq", required(Type.LONG))),
     Map.entry("list", Map.of()),
     Map.entry("renewLease", Map.of("owner", optional(Type.STRING))),
     Map.entry("release", Map.of("owner", optional(Type.STRING))),

@@ -17,13 +17,13 @@ import java.util.regex.Pattern;
  * {"prefix":"procbus","instance":"node-1",
  *  "limits":{"maxProcesses":1024,"maxProcessesPerOwner":256,"maxStdinMessageBytes":1048576,
  *            "maxRunOutputBytes":16777216,"spawnTimeoutMillis":10000,"leaseMillis":30000,
- *            "retainClosedMillis":30000},
+ *            "retainClosedMillis":30000,"replayMaxBytes":1048576,"replayMaxEvents":4096,"replayMaxClosed":64},
  *  "engine":{"killGraceMillis":5000,"shell":"/bin/sh","readBufferSize":65536}}
  * }</pre>
  */
 record ServiceSettings(String prefix, String instance, int maxProcesses, int maxProcessesPerOwner,
                        int maxStdinMessageBytes, int maxRunOutputBytes, long spawnTimeoutMillis, long leaseMillis,
-                       long retainClosedMillis, EngineOptions engine) {
+                       long retainClosedMillis, ReplayBounds replay, EngineOptions engine) {
 
   /** An instance id is one address segment. */
   private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_-]+");
@@ -31,7 +31,7 @@ record ServiceSettings(String prefix, String instance, int maxProcesses, int max
   /** These settings with another instance id. */
   ServiceSettings withInstance(String id) {
     return new ServiceSettings(prefix, id, maxProcesses, maxProcessesPerOwner, maxStdinMessageBytes,
-      maxRunOutputBytes, spawnTimeoutMillis, leaseMillis, retainClosedMillis, engine);
+      maxRunOutputBytes, spawnTimeoutMillis, leaseMillis, retainClosedMillis, replay, engine);
   }
 
   /** The kill grace: between TERM and KILL when the service stops or gives a process up. */
@@ -75,6 +75,9 @@ record ServiceSettings(String prefix, String instance, int maxProcesses, int max
     atLeast("limits.spawnTimeoutMillis", l.getSpawnTimeoutMillis(), 1);
     atLeast("limits.leaseMillis", l.getLeaseMillis(), 1);
     atLeast("limits.retainClosedMillis", l.getRetainClosedMillis(), 0);
+    atLeast("limits.replayMaxBytes", l.getReplayMaxBytes(), 0);
+    atLeast("limits.replayMaxEvents", l.getReplayMaxEvents(), 0);
+    atLeast("limits.replayMaxClosed", l.getReplayMaxClosed(), 0);
     atLeast("engine.killGraceMillis", e.getKillGraceMillis(), 0);
     atLeast("engine.readBufferSize", e.getReadBufferSize(), 1024);
     if (e.getShell() == null || e.getShell().isEmpty()) {
@@ -82,7 +85,8 @@ record ServiceSettings(String prefix, String instance, int maxProcesses, int max
     }
     return new ServiceSettings(prefix, instance, l.getMaxProcesses(), l.getMaxProcessesPerOwner(),
       l.getMaxStdinMessageBytes(), l.getMaxRunOutputBytes(), l.getSpawnTimeoutMillis(), l.getLeaseMillis(),
-      l.getRetainClosedMillis(), new EngineOptions(e));
+      l.getRetainClosedMillis(), new ReplayBounds(l.getReplayMaxBytes(), l.getReplayMaxEvents(),
+      l.getReplayMaxClosed()), new EngineOptions(e));
   }
 
   private static void atLeast(String path, long value, long min) {
