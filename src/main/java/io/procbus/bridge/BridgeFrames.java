@@ -3,10 +3,10 @@ package io.procbus.bridge;
 import io.procbus.api.ErrorCode;
 import io.procbus.protocol.EventFields;
 import io.procbus.protocol.EventType;
+import io.procbus.protocol.FailureCodec;
 import io.procbus.protocol.Headers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.Map;
@@ -17,25 +17,14 @@ final class BridgeFrames {
   private BridgeFrames() {
   }
 
-  /** An error frame with a procbus code: {@code {"type":"err","address":…,"failureCode":…,"message":…}}. */
+  /** An error frame with a procbus code: {@link FailureCodec#errorFrame(String, ErrorCode, String)}. */
   static JsonObject error(String address, ErrorCode code, String message) {
-    JsonObject f = new JsonObject().put("type", "err");
-    if (address != null) {
-      f.put("address", address);
-    }
-    return f.put("failureCode", code.code()).put("failureType", "RECIPIENT_FAILURE")
-      .put("message", code.name() + ": " + message);
+    return FailureCodec.errorFrame(address, code, message);
   }
 
-  /** The error frame of a failed request. */
+  /** The error frame of a failed request: {@link FailureCodec#errorFrame(String, String, Throwable)}. */
   static JsonObject failure(String replyAddress, String sourceAddress, Throwable t) {
-    JsonObject f = new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", sourceAddress);
-    if (t instanceof ReplyException re) {
-      return f.put("failureCode", re.failureCode()).put("failureType", re.failureType().name())
-        .put("message", re.getMessage());
-    }
-    return f.put("failureCode", ErrorCode.INTERNAL.code()).put("failureType", "RECIPIENT_FAILURE")
-      .put("message", String.valueOf(t.getMessage()));
+    return FailureCodec.errorFrame(replyAddress, sourceAddress, t);
   }
 
   /** A reply frame. */

@@ -1,9 +1,5 @@
 package io.procbus.bridge;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.socket.DuplexChannel;
-import io.procbus.api.ErrorCode;
 import io.procbus.config.EndpointOptions;
 import io.procbus.config.ProcbusOptions;
 import io.procbus.console.Console;
@@ -11,24 +7,16 @@ import io.procbus.policy.NodeTrust;
 import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
@@ -41,7 +29,8 @@ import java.util.logging.Logger;
  * <p>The TCP side is our own server speaking {@code vertx-tcp-eventbus-bridge}'s wire format (4-byte length,
  * JSON), because that library (5.0.7) has no hook on outbound messages (so no JSON form of chunks, no reply
  * filtering), no frame size limit, no back-pressure on writes to a client that does not read, and throws on an
- * unknown frame type. The SockJS side is vertx-web's {@code SockJSHandler} with our socket handler.
+ * unknown frame type ({@link TcpConnections}). The SockJS side is vertx-web's {@code SockJSHandler} with our
+ * socket handler ({@link SockJsConnections}).
  *
  * <p>Without a token file no connection authenticates; without a policy every command is {@code DENIED}.
  * Once started it logs, and prints on standard output, {@code procbus: tcp bridge on <host>:<port>} and
@@ -105,7 +94,7 @@ public class BridgeVerticle extends VerticleBase {
     List<Future<?>> started = new ArrayList<>();
     EndpointOptions t = options.getBridges().getTcp();
     if (t.isEnabled()) {
-      tcp = vertx.createNetServer(new NetServerOptions()).connectHandler(this::tcpConnection);
+      tcp = vertx.createNetServer(new NetServerOptions()).connectHandler(new TcpConnections(vertx, edge));
       started.add(tcp.listen(t.getPort(), t.getHost()).onSuccess(s -> {
         tcpPort = s.actualPort();
         announce("procbus: tcp bridge on " + t.getHost() + ":" + tcpPort);
@@ -118,7 +107,7 @@ public class BridgeVerticle extends VerticleBase {
       // the xhr transports POST frames: without a BodyHandler they fail with 500
       router.post(path).handler(BodyHandler.create().setBodyLimit(SOCKJS_TRANSPORT_BYTES));
       router.route(path).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
-        .socketHandler(this::sockJsConnection));
+        .socketHandler(new SockJsConnections(edge)));
       Console.mount(router, options.getPrefix());
       http = vertx.createHttpServer(new HttpServerOptions()
           .setMaxWebSocketFrameSize(SOCKJS_TRANSPORT_BYTES).setMaxWebSocketMessageSize(SOCKJS_TRANSPORT_BYTES))
@@ -160,107 +149,9 @@ public class BridgeVerticle extends VerticleBase {
     return sockJsPort;
   }
 
-  // --- TCP
-
-  private void tcpConnection(NetSocket socket) {
-    socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
-    // abort: now, not after the queued writes, which a client that does not read would never let flush
-    EdgeSession session = new EdgeSession(EdgeSession.Transport.TCP, socket, () -> closeAfterLastFrame(socket),
-      () -> ((NetSocketInternal) socket).channelHandlerContext().close(),
-      "tcp bridge connection from " + socket.remoteAddress());
-    TcpFrameParser parser = new TcpFrameParser(MAX_FRAME_BYTES, value -> edge.frame(session, value),
-      length -> tooLarge(session, "a frame of " + length + " bytes (or the stream is not framed)"));
-    socket.handler(parser);
-    socket.closeHandler(v -> {
-      parser.stop();
-      edge.closed(session);
-    });
-    socket.exceptionHandler(e -> socket.close());
-    authDeadline(session);
-  }
-
-  /**
-   * Closes a TCP connection so that the client gets the last frame written (an error, say): after the queued
-   * writes the write side is shut down (FIN), then what the client still sends (the rest of an oversized frame)
-   * is read and dropped until it closes too, or for {@link #CLOSE_LINGER_MILLIS} at most. Closing with unread
-   * input at once would make the kernel answer with a reset, and the client could lose that last frame.
-   */
-  private void closeAfterLastFrame(NetSocket socket) {
-    socket.handler(dropped -> { });
-    socket.resume();
-    ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-      if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
-        duplex.shutdownOutput();
-      } else {
-        ctx.close();
-      }
-    });
-    vertx.setTimer(CLOSE_LINGER_MILLIS, t -> socket.close());
-  }
-
-  // --- SockJS
-
-  private void sockJsConnection(SockJSSocket socket) {
-    socket.setWriteQueueMaxSize(MAX_WRITE_QUEUE_BYTES);
-    EdgeSession session = new EdgeSession(EdgeSession.Transport.SOCKJS, socket, socket::close,
-      () -> abort(socket), "sockjs bridge connection from " + socket.remoteAddress());
-    socket.handler(data -> {
-      if (session.closing) {
-        return;
-      }
-      if (data.length() > MAX_FRAME_BYTES) {
-        tooLarge(session, "a message of " + data.length() + " bytes");
-        return;
-      }
-      Object value;
-      try {
-        value = Json.decodeValue(data);
-      } catch (DecodeException e) {
-        value = null;
-      }
-      edge.frame(session, value);
-    });
-    socket.closeHandler(v -> edge.closed(session));
-    socket.exceptionHandler(e -> socket.close());
-    authDeadline(session);
-  }
-
-  /**
-   * Closes a SockJS connection now. Its {@code close()}, and the HTTP connection's, wait for the queued writes,
-   * which a client that does not read never lets flush: so the Netty channel is closed (Vert.x 5.0 internals,
-   * with the graceful close as the fallback).
-   */
-  private static void abort(SockJSSocket socket) {
-    HttpConnection connection = socket.routingContext().request().connection();
-    if (connection instanceof ConnectionBase base) {
-      base.channel().close();
-    } else {
-      socket.close();
-    }
-  }
-
-  /** Answers a frame above {@link #MAX_FRAME_BYTES} with {@code PAYLOAD_TOO_LARGE}, then closes the connection. */
-  private static void tooLarge(EdgeSession session, String what) {
-    session.write(BridgeFrames.error(null, ErrorCode.PAYLOAD_TOO_LARGE, what + " is above " + MAX_FRAME_BYTES
-      + ": closing"));
-    session.closing = true;
-    session.closeConnection();
-  }
-
-  private void authDeadline(EdgeSession session) {
-    vertx.setTimer(AUTH_TIMEOUT_MILLIS, t -> {
-      if (session.principal == null && !session.closed) {
-        session.write(BridgeFrames.error(null, ErrorCode.UNAUTHENTICATED, "no token within "
-          + AUTH_TIMEOUT_MILLIS + " ms"));
-        session.closeConnection();
-      }
-    });
-  }
-
   /** Event addresses that bridge connections are registered to, read on the bridge's context (for tests). */
-  io.vertx.core.Future<Integer> registeredAddresses() {
-    io.vertx.core.Promise<Integer> p = io.vertx.core.Promise.promise();
+  Future<Integer> registeredAddresses() {
+    Promise<Integer> p = Promise.promise();
     context.runOnContext(v -> p.complete(edge.fanoutCount()));
     return p.future();
   }

@@ -1,6 +1,7 @@
 package io.procbus.client;
 
 import io.procbus.protocol.EventType;
+import io.procbus.streams.Chunks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -50,6 +51,23 @@ public final class ObservedEvent {
   /** The events {@code fromSeq} to {@code toSeq}, inclusive, are missed. */
   static ObservedEvent missed(long fromSeq, long toSeq) {
     return new ObservedEvent(Kind.MISSED, null, -1, null, null, fromSeq, toSeq);
+  }
+
+  /**
+   * The event a bus message carries: its {@code type} header and {@code seq}, a non-empty chunk (as a read-only
+   * view: its bytes are shared, see {@code Chunks}) or a JSON body; {@code null} when malformed.
+   */
+  static ObservedEvent decode(String typeHeader, long seq, Object body) {
+    EventType type = EventType.of(typeHeader);
+    if (type == null) {
+      return null;
+    }
+    if (type == EventType.STDOUT || type == EventType.STDERR) {
+      return body instanceof Buffer data && data.length() > 0
+        ? event(type, seq, Chunks.readOnlyView(data), null)
+        : null;
+    }
+    return body instanceof JsonObject json ? event(type, seq, null, json) : null;
   }
 
   /** {@link Kind#EVENT} or {@link Kind#MISSED}. */

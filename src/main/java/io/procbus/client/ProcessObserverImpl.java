@@ -5,30 +5,21 @@ import io.procbus.api.ProcessException;
 import io.procbus.protocol.EventType;
 import io.procbus.protocol.Headers;
 import io.procbus.streams.ChildContext;
-import io.procbus.streams.Chunks;
+import io.procbus.streams.Demand;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayDeque;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The {@link ProcessObserver}: a bus consumer that is never paused (so the bus never holds events for it
- * beyond its own bounded queue), in front of a bounded queue of its own.
- *
- * <p>The queue holds events and closed {@code MISSED} items in delivery order. The run of sequence numbers
- * currently being missed (dropped here, or never delivered by the bus) is kept apart, as {@code gapFrom} to
- * {@code gapTo}, until the next event is queued behind it or the reader takes it: every arrival either
- * queues, which closes the run into a {@code MISSED} item ahead of it, or extends the run, so a run is always
- * contiguous and its count exact. Once a chunk was dropped, chunks are dropped until the reader takes an
- * item ({@code overflowing}): one overflow is one run. A {@code MISSED} item is only ever queued right
- * before an event, so there are never more of them than events held.
+ * beyond its own bounded queue), in front of a bounded {@link ObserverQueue} of its own. It checks the
+ * sequence of what arrives (a gap is missed, a late or malformed event reported) and delivers to the reader
+ * as a {@code ReadStream}.
  *
  * <p>Everything runs on {@link #on}, the context that called {@code observe} (bound as a child's is); public
  * methods called from elsewhere are hopped onto it, in call order.
@@ -37,43 +28,32 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   private static final Logger LOG = Logger.getLogger(ProcessObserverImpl.class.getName());
 
-  private final ProcessClientImpl client;
+  private final Observers observers;
   private final ChildContext on;
   private final ContextInternal context;
   private final String address;
-  private final int maxEvents;
-  private final long maxBytes;
+  private final ObserverQueue held;
 
   // Context thread only
-  private final ArrayDeque<ObservedEvent> queue = new ArrayDeque<>();
   private MessageConsumer<Object> consumer;
   private Handler<ObservedEvent> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
-  private long demand = Long.MAX_VALUE;
+  private final Demand demand = new Demand();
   private boolean draining;
   private long expectedSeq;
-  private long gapFrom = -1;
-  private long gapTo = -1;
-  private boolean overflowing;
   private boolean ended;
   private Future<Void> closeFuture;
 
   // Any thread: written on the context thread only
   private volatile boolean closedArrived;
-  private volatile int heldEvents;
-  private volatile long heldBytes;
-  private volatile long dropped;
-  private volatile int peakEvents;
-  private volatile long peakBytes;
 
-  ProcessObserverImpl(ProcessClientImpl client, ChildContext on, String address, int maxEvents, long maxBytes) {
-    this.client = client;
+  ProcessObserverImpl(Observers observers, ChildContext on, String address, int maxEvents, long maxBytes) {
+    this.observers = observers;
     this.on = on;
     this.context = on.context();
     this.address = address;
-    this.maxEvents = maxEvents;
-    this.maxBytes = maxBytes;
+    this.held = new ObserverQueue(maxEvents, maxBytes);
   }
 
   /** Subscribes; completes once the subscription is in place (in a cluster: known to every node). */
@@ -81,12 +61,12 @@ final class ProcessObserverImpl implements ProcessObserver {
     assert context.inThread() : "start off the observer's context";
     Promise<ProcessObserver> started = context.promise();
     // The bus delivers on a duplicate of the context: run each event with the observer's context current.
-    consumer = client.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
+    consumer = observers.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
     consumer.completion().onComplete(ar -> on.run(() -> {
       if (ar.succeeded()) {
         started.complete(this);
       } else {
-        client.forgetObserver(this);
+        observers.forget(this);
         started.fail(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to " + address + ": "
           + ar.cause()));
       }
@@ -112,14 +92,14 @@ final class ProcessObserverImpl implements ProcessObserver {
       anomaly("event seq " + seq + " on " + address + " arrived after seq " + (expectedSeq - 1) + ": discarded");
       return;
     }
-    ObservedEvent event = decode(typeHeader, seq, message.body());
+    ObservedEvent event = ObservedEvent.decode(typeHeader, seq, message.body());
     if (event == null) {
       // not delivered: the next event's seq shows the gap, reported as MISSED
       anomaly("malformed " + typeHeader + " event seq " + seq + " on " + address + ": discarded");
       return;
     }
     if (seq > expectedSeq) {
-      miss(expectedSeq, seq - 1); // published before we subscribed, or lost by the bus
+      held.miss(expectedSeq, seq - 1); // published before we subscribed, or lost by the bus
     }
     expectedSeq = seq + 1;
     if (event.type() == EventType.CLOSED) {
@@ -137,81 +117,20 @@ final class ProcessObserverImpl implements ProcessObserver {
     }
   }
 
-  private static ObservedEvent decode(String typeHeader, long seq, Object body) {
-    EventType type = EventType.of(typeHeader);
-    if (type == null) {
-      return null;
-    }
-    if (type == EventType.STDOUT || type == EventType.STDERR) {
-      return body instanceof Buffer data && data.length() > 0
-        ? ObservedEvent.event(type, seq, Chunks.readOnlyView(data), null) // shared bytes: see Chunks
-        : null;
-    }
-    return body instanceof JsonObject json ? ObservedEvent.event(type, seq, null, json) : null;
-  }
-
   /** Delivers {@code event} now if nothing is ahead of it and the reader wants it; else holds or drops it. */
   private void offer(ObservedEvent event) {
-    if (!draining && ready() && queue.isEmpty() && gapFrom < 0) {
+    if (!draining && ready() && held.isEmpty()) {
       deliver(event);
-    } else if (fits(event)) {
-      enqueue(event);
     } else {
-      dropped++;
-      overflowing = true;
-      miss(event.seq(), event.seq());
+      held.offer(event);
     }
     drain();
-  }
-
-  /**
-   * Other events fit within the event bound plus the reserve. Chunks fit within both bounds, and not while
-   * overflowing: once one was dropped, chunks are dropped until the reader takes an item, so that a smaller
-   * chunk squeezing into the room left cannot cut an overflow into many MISSED runs with stray bytes between.
-   */
-  private boolean fits(ObservedEvent event) {
-    if (event.data() == null) {
-      return heldEvents < maxEvents + LIFECYCLE_RESERVE;
-    }
-    return !overflowing && heldEvents < maxEvents && heldBytes + event.data().length() <= maxBytes;
-  }
-
-  private void enqueue(ObservedEvent event) {
-    if (gapFrom >= 0) {
-      queue.add(ObservedEvent.missed(gapFrom, gapTo));
-      gapFrom = -1;
-    }
-    queue.add(event);
-    int events = heldEvents + 1;
-    long bytes = heldBytes + size(event);
-    heldEvents = events;
-    heldBytes = bytes;
-    if (events > peakEvents) {
-      peakEvents = events;
-    }
-    if (bytes > peakBytes) {
-      peakBytes = bytes;
-    }
-  }
-
-  /** Adds {@code from..to} to the run being missed; a run is contiguous because every arrival ends or extends it. */
-  private void miss(long from, long to) {
-    if (gapFrom < 0) {
-      gapFrom = from;
-    } else {
-      assert gapTo == from - 1 : "missed run " + gapFrom + ".." + gapTo + " extended by " + from + ".." + to;
-    }
-    gapTo = to;
-  }
-
-  private static int size(ObservedEvent event) {
-    return event.data() != null ? event.data().length() : 0;
   }
 
   // --- delivery, on the context
 
   private boolean ready() {
-    return handler != null && demand > 0 && closeFuture == null && !ended;
+    return handler != null && demand.wanted() && closeFuture == null && !ended;
   }
 
   private void drain() {
@@ -221,18 +140,10 @@ final class ProcessObserverImpl implements ProcessObserver {
     draining = true;
     try {
       while (ready()) {
-        ObservedEvent next = queue.poll();
+        ObservedEvent next = held.poll();
         if (next == null) {
-          if (gapFrom < 0) {
-            break;
-          }
-          next = ObservedEvent.missed(gapFrom, gapTo);
-          gapFrom = -1;
-        } else if (!next.isMissed()) {
-          heldEvents = heldEvents - 1;
-          heldBytes = heldBytes - size(next);
+          break;
         }
-        overflowing = false; // the reader made room
         deliver(next);
       }
     } finally {
@@ -241,9 +152,7 @@ final class ProcessObserverImpl implements ProcessObserver {
   }
 
   private void deliver(ObservedEvent event) {
-    if (demand != Long.MAX_VALUE) {
-      demand--;
-    }
+    demand.take();
     Handler<ObservedEvent> h = handler;
     boolean wasDraining = draining;
     draining = true; // a fetch() from the handler must not deliver the next item inside this one
@@ -254,7 +163,7 @@ final class ProcessObserverImpl implements ProcessObserver {
     }
     if (event.type() == EventType.CLOSED && closeFuture == null) {
       ended = true;
-      client.forgetObserver(this);
+      observers.forget(this);
       Handler<Void> end = endHandler;
       if (end != null) {
         on.callUser(() -> end.handle(null));
@@ -287,17 +196,17 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   @Override
   public int bufferedEvents() {
-    return heldEvents;
+    return held.heldEvents();
   }
 
   @Override
   public long bufferedBytes() {
-    return heldBytes;
+    return held.heldBytes();
   }
 
   @Override
   public long droppedEvents() {
-    return dropped;
+    return held.dropped();
   }
 
   @Override
@@ -315,7 +224,7 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   @Override
   public ProcessObserver pause() {
-    on.run(() -> demand = 0);
+    on.run(demand::pause);
     return this;
   }
 
@@ -326,14 +235,9 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   @Override
   public ProcessObserver fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("negative fetch amount: " + amount);
-    }
+    Demand.checkFetch(amount);
     on.run(() -> {
-      demand += amount;
-      if (demand < 0) {
-        demand = Long.MAX_VALUE;
-      }
+      demand.add(amount);
       drain();
     });
     return this;
@@ -356,13 +260,9 @@ final class ProcessObserverImpl implements ProcessObserver {
     Promise<Void> p = context.promise();
     on.run(() -> {
       if (closeFuture == null) {
-        queue.clear();
-        gapFrom = -1;
-        overflowing = false;
-        heldEvents = 0;
-        heldBytes = 0;
+        held.clear();
         handler = null;
-        client.forgetObserver(this);
+        observers.forget(this);
         closeFuture = unsubscribe();
       }
       closeFuture.onComplete(p);
@@ -374,12 +274,12 @@ final class ProcessObserverImpl implements ProcessObserver {
 
   /** The most events held at once so far. */
   int peakEvents() {
-    return peakEvents;
+    return held.peakEvents();
   }
 
   /** The most chunk bytes held at once so far. */
   long peakBytes() {
-    return peakBytes;
+    return held.peakBytes();
   }
 
   /** Whether the {@code closed} event has arrived (delivered or held): nothing more will. */

@@ -2,16 +2,17 @@ package io.procbus.cluster;
 
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
+import io.procbus.api.ProcessException;
 import io.procbus.api.SpawnRequest;
 import io.procbus.config.ClusterOptions;
 import io.procbus.protocol.Addresses;
+import io.procbus.protocol.FailureCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -140,8 +141,8 @@ public final class ClusterMember {
         it.remove();
       } else if (now - p.sinceNanos() > timeoutMillis * 1_000_000 && !registry.serves(p.node(), now)) {
         it.remove();
-        p.reply().tryFail(new ServiceException(ErrorCode.NODE_LOST.code(), "node " + p.node()
-          + " sent no heartbeat for " + timeoutMillis + " ms while running a forwarded run"));
+        p.reply().tryFail(FailureCodec.toServiceException(new ProcessException(ErrorCode.NODE_LOST, "node "
+          + p.node() + " sent no heartbeat for " + timeoutMillis + " ms while running a forwarded run")));
       }
     }
   }

@@ -3,11 +3,13 @@ package io.procbus.cluster;
 import io.procbus.api.Admission;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.NodeInfo;
+import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessService;
 import io.procbus.api.RunRequest;
 import io.procbus.api.RunResult;
 import io.procbus.api.SpawnRequest;
+import io.procbus.protocol.FailureCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -79,7 +81,7 @@ public final class RoutingService implements ProcessService {
    * Where {@code request} runs; an admitted request only where its admission can be opened and its limits
    * honoured (the {@code admissionKey} and {@code capabilities} of the heartbeats).
    *
-   * @throws ServiceException {@code INCAPABLE_NODE} when no node, or not the named one, can
+   * @throws ProcessException {@code INCAPABLE_NODE} when no node, or not the named one, can
    */
   private Route route(SpawnRequest request) {
     if (request == null) {
@@ -121,17 +123,16 @@ public final class RoutingService implements ProcessService {
       + " (rlimits need prlimit(1), runAs root and setpriv(1))";
   }
 
-  private static ServiceException incapable(String message) {
-    return new ServiceException(ErrorCode.INCAPABLE_NODE.code(), message,
-      new JsonObject().put("code", ErrorCode.INCAPABLE_NODE.name()));
+  private static ProcessException incapable(String message) {
+    return new ProcessException(ErrorCode.INCAPABLE_NODE, message);
   }
 
-  /** {@link #route}, or the failure it throws. */
+  /** {@link #route}, or the failure it throws in its wire form. */
   private Future<Route> routeOf(SpawnRequest request) {
     try {
       return Future.succeededFuture(route(request));
-    } catch (ServiceException e) {
-      return Future.failedFuture(e);
+    } catch (ProcessException e) {
+      return Future.failedFuture(FailureCodec.toServiceException(e));
     }
   }
 
@@ -176,25 +177,20 @@ public final class RoutingService implements ProcessService {
                                 Supplier<Future<T>> here) {
     ProcessService target = proxy(route.address(), timeoutMillis);
     return command.apply(target).recover(e -> {
-      if (e instanceof ServiceException) {
-        return Future.failedFuture(e);
-      }
-      if (e instanceof ReplyException re) {
+      Throwable failure = e;
+      if (e instanceof ReplyException re && !(e instanceof ServiceException)) {
         if (re.failureType() == ReplyFailure.NO_HANDLERS) {
           if (!route.named()) {
             return here.get();
           }
-          return Future.failedFuture(new ServiceException(ErrorCode.UNKNOWN_NODE.code(), "no live service instance "
-            + "serves node '" + route.node() + "'"));
+          failure = new ProcessException(ErrorCode.UNKNOWN_NODE, "no live service instance serves node '"
+            + route.node() + "'");
+        } else if (re.failureType() == ReplyFailure.TIMEOUT) {
+          failure = new ProcessException(ErrorCode.TIMEOUT, "node '" + route.node() + "' did not answer in "
+            + timeoutMillis + " ms");
         }
-        if (re.failureType() == ReplyFailure.TIMEOUT) {
-          return Future.failedFuture(new ServiceException(ErrorCode.TIMEOUT.code(), "node '" + route.node()
-            + "' did not answer in " + timeoutMillis + " ms"));
-        }
-        return Future.failedFuture(new ServiceException(re.failureCode(), re.getMessage()));
       }
-      return Future.failedFuture(new ServiceException(ErrorCode.INTERNAL.code(), "forwarding to node '"
-        + route.node() + "' failed: " + e));
+      return Future.failedFuture(FailureCodec.toServiceException(failure));
     });
   }
 

@@ -4,7 +4,6 @@ import io.procbus.api.Admission;
 import io.procbus.api.SpawnRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +108,7 @@ public final class AdmissionKey {
   /**
    * The decision sealed in {@code request}, if it was sealed with this key and not changed since.
    *
-   * @throws ServiceException {@code DENIED} ({@code admission}) when it was not
+   * @throws io.procbus.api.ProcessException {@code DENIED} ({@code admission}) when it was not
    */
   public CommandPolicy.Decision open(SpawnRequest request) {
     Admission admission = request.getAdmission();

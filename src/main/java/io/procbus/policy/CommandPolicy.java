@@ -1,6 +1,7 @@
 package io.procbus.policy;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Signal;
 import io.procbus.api.SpawnRequest;
@@ -10,7 +11,6 @@ import io.procbus.auth.Principal;
 import io.procbus.config.ConfigReader;
 import io.procbus.engine.linux.NativeFiles;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,7 +148,7 @@ public final class CommandPolicy {
    * {@code maxLiveChildren} with {@link #checkChildren}).
    *
    * @return the request to run instead (resolved program, filtered environment, checked cwd, limits)
-   * @throws ServiceException {@code DENIED} naming the check and the rule
+   * @throws ProcessException {@code DENIED} naming the check and the rule
    */
   public Decision admit(Principal principal, SpawnRequest request, int liveChildren) {
     PolicyFile.Rule rule = ruleOf(principal);
@@ -253,7 +253,7 @@ public final class CommandPolicy {
    * Refuses a spawn of {@code principal}, which runs {@code liveChildren} children on this node, when the decision
    * allows no more.
    *
-   * @throws ServiceException {@code DENIED} ({@code children})
+   * @throws ProcessException {@code DENIED} ({@code children})
    */
   public static void checkChildren(Decision decision, String principal, int liveChildren) {
     if (liveChildren >= decision.maxLiveChildren()) {
@@ -425,18 +425,21 @@ public final class CommandPolicy {
     return s.length() > 200 ? b + "…" : b.toString();
   }
 
-  private static ServiceException denied(String check, PolicyFile.Rule rule, String message) {
+  private static ProcessException denied(String check, PolicyFile.Rule rule, String message) {
     return denied(check, rule == null ? null : rule.name(), message);
   }
 
-  private static ServiceException denied(String check, String name, String message) {
-    return new ServiceException(ErrorCode.DENIED.code(), "denied by " + check
-      + (name == null ? "" : " (policy rule " + name + ")") + ": " + message,
-      new JsonObject().put("code", ErrorCode.DENIED.name()).put("rule", check).put("policyRule", name));
+  private static ProcessException denied(String check, String name, String message) {
+    return new ProcessException(ErrorCode.DENIED, "denied by " + check
+      + (name == null ? "" : " (policy rule " + name + ")") + ": " + message, null,
+      new JsonObject().put("rule", check).put("policyRule", name), null);
   }
 
-  /** A denial for a check made outside the policy file (a bridge without a policy, for instance). */
-  public static ServiceException deny(String check, String message) {
+  /**
+   * A denial for a check made outside the policy file (a bridge without a policy, for instance): {@code DENIED},
+   * its details naming the {@code rule} (the check) and the {@code policyRule} ({@code null}).
+   */
+  public static ProcessException deny(String check, String message) {
     return denied(check, (String) null, message);
   }
 }

@@ -1,6 +1,7 @@
 package io.procbus.policy;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
 import io.procbus.api.SpawnRequest;
 import io.procbus.audit.AuditLog;
@@ -8,7 +9,6 @@ import io.procbus.auth.Principal;
 import io.procbus.auth.TokenStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +44,7 @@ public final class ServiceGuard {
    * seals it; a denial is audited.
    *
    * @return the request to send on: rewritten by the policy, with its {@code admission}
-   * @throws ServiceException {@code DENIED}, naming the check (a node without policy: {@code no-policy})
+   * @throws ProcessException {@code DENIED}, naming the check (a node without policy: {@code no-policy})
    */
   public SpawnRequest admitAtEdge(Principal principal, SpawnRequest request) {
     try {
@@ -52,14 +52,14 @@ public final class ServiceGuard {
         throw noPolicy();
       }
       return trust.key().seal(trust.policy().admit(principal, request, 0), principal.name());
-    } catch (ServiceException e) {
+    } catch (ProcessException e) {
       audit("deny", principal.name(), request, e);
       throw e;
     }
   }
 
   /** The denial of a bridge command on a node without a policy. */
-  public static ServiceException noPolicy() {
+  public static ProcessException noPolicy() {
     return CommandPolicy.deny("no-policy", "this node has no command policy: bridges may do nothing");
   }
 
@@ -68,7 +68,7 @@ public final class ServiceGuard {
    * request if its seal opens and this node can honour it, an unsealed one by this node's policy (if any); a
    * denial is audited.
    *
-   * @throws ServiceException {@code DENIED} naming the check, or {@code INCAPABLE_NODE}
+   * @throws ProcessException {@code DENIED} naming the check, or {@code INCAPABLE_NODE}
    */
   public CommandPolicy.Decision admit(String owner, SpawnRequest request, int liveChildren) {
     try {
@@ -83,20 +83,20 @@ public final class ServiceGuard {
       List<String> missing = new ArrayList<>(decision.requires());
       missing.removeAll(trust.capabilities());
       if (!missing.isEmpty()) {
-        throw new ServiceException(ErrorCode.INCAPABLE_NODE.code(), "node " + node + " cannot honour the admitted "
-          + "limits: it lacks " + missing + " (rlimits need prlimit(1); runAs needs root and setpriv(1))",
-          new JsonObject().put("code", ErrorCode.INCAPABLE_NODE.name()).put("rule", "capabilities"));
+        throw new ProcessException(ErrorCode.INCAPABLE_NODE, "node " + node + " cannot honour the admitted "
+          + "limits: it lacks " + missing + " (rlimits need prlimit(1); runAs needs root and setpriv(1))", null,
+          new JsonObject().put("rule", "capabilities"), null);
       }
       CommandPolicy.checkChildren(decision, owner, liveChildren);
       return decision;
-    } catch (ServiceException e) {
+    } catch (ProcessException e) {
       audit("deny", owner, request, e);
       throw e;
     }
   }
 
-  private void audit(String event, String principal, SpawnRequest request, ServiceException e) {
-    JsonObject debug = e.getDebugInfo() == null ? new JsonObject() : e.getDebugInfo();
+  private void audit(String event, String principal, SpawnRequest request, ProcessException e) {
+    JsonObject debug = e.details();
     trust.audit().record(event, new JsonObject().put("principal", principal).put("node", node)
       .put("argv", request.getCommand() != null ? new JsonArray(request.getCommand())
         : new JsonArray().add(request.getShell()))

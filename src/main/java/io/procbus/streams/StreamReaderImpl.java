@@ -69,7 +69,7 @@ public final class StreamReaderImpl implements StreamReader {
   private Handler<Buffer> handler;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
-  private long demand = Long.MAX_VALUE;
+  private final Demand demand = new Demand();
   private boolean draining;
   private boolean ended;
 
@@ -113,10 +113,8 @@ public final class StreamReaderImpl implements StreamReader {
     }
     Handler<Buffer> h = handler;
     if (h != null) {
-      if (demand > 0 && size == 0 && !draining && failure == null) {
-        if (demand != Long.MAX_VALUE) {
-          demand--;
-        }
+      if (demand.wanted() && size == 0 && !draining && failure == null) {
+        demand.take();
         context.dispatch(chunk, h);
       } else {
         append(chunk);
@@ -251,7 +249,7 @@ public final class StreamReaderImpl implements StreamReader {
       context.runOnContext(v -> pause());
       return this;
     }
-    demand = 0;
+    demand.pause();
     return this;
   }
 
@@ -262,17 +260,12 @@ public final class StreamReaderImpl implements StreamReader {
 
   @Override
   public StreamReader fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("negative fetch amount: " + amount);
-    }
+    Demand.checkFetch(amount);
     if (!context.inThread()) {
       context.runOnContext(v -> fetch(amount));
       return this;
     }
-    demand += amount;
-    if (demand < 0) {
-      demand = Long.MAX_VALUE;
-    }
+    demand.add(amount);
     drain();
     return this;
   }
@@ -358,11 +351,9 @@ public final class StreamReaderImpl implements StreamReader {
     }
     draining = true;
     try {
-      while (handler != null && demand > 0 && failure == null) {
+      while (handler != null && demand.wanted() && failure == null) {
         if (size > 0) {
-          if (demand != Long.MAX_VALUE) {
-            demand--;
-          }
+          demand.take();
           context.dispatch(take(size), handler);
         } else {
           Handler<Void> h = endHandler;

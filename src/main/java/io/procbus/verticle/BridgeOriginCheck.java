@@ -1,6 +1,7 @@
 package io.procbus.verticle;
 
 import io.procbus.policy.CommandPolicy;
+import io.procbus.protocol.FailureCodec;
 import io.procbus.protocol.Headers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,7 +31,8 @@ final class BridgeOriginCheck implements ServiceInterceptor {
       spawn = body.getJsonObject("request").getJsonObject("spawn");
     }
     if (spawn != null && spawn.getValue("admission") == null) {
-      return Future.failedFuture(CommandPolicy.deny("admission", "a request from a bridge carries no admission"));
+      return Future.failedFuture(FailureCodec.toServiceException(
+        CommandPolicy.deny("admission", "a request from a bridge carries no admission")));
     }
     return Future.succeededFuture(message);
   }

@@ -305,7 +305,7 @@ class BadInputTest {
             limited++;
           }
         }
-        assertTrue(limited <= 100 - Edge.MAX_IN_FLIGHT, "refused only beyond " + Edge.MAX_IN_FLIGHT
+        assertTrue(limited <= 100 - CommandForwarder.MAX_IN_FLIGHT, "refused only beyond " + CommandForwarder.MAX_IN_FLIGHT
           + " in flight: " + limited);
         outcome("tcp 100 pipelined requests", (100 - limited) + " answered, " + limited + " x 430 LIMIT_REACHED");
       } finally {

@@ -4,10 +4,14 @@ import io.procbus.api.ProcessEngine;
 import io.procbus.client.ProcessClient;
 import io.procbus.client.ProcessClientOptions;
 import io.procbus.engine.StdinTest;
+import io.procbus.testing.ChildHost;
 import io.procbus.testing.ClusterFixture;
 import io.vertx.core.Vertx;
 
-/** {@link StdinTest} across a cluster: the client in this JVM, every child on node {@code b}, another JVM. */
+/**
+ * {@link StdinTest} across a cluster: the client in this JVM, every child on node {@code b}, another JVM, whose
+ * children, fds and threads the suite's probes check.
+ */
 class ClusterStdinIT extends StdinTest {
 
   @Override
@@ -18,5 +22,10 @@ class ClusterStdinIT extends StdinTest {
   @Override
   protected ProcessEngine createEngine(Vertx vertx) {
     return ProcessClient.create(vertx, new ProcessClientOptions().setNode("b"));
+  }
+
+  @Override
+  protected ChildHost childHost() throws Exception {
+    return ClusterFixture.shared().childHost("b");
   }
 }

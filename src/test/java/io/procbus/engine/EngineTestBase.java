@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.procbus.api.ChildProcess;
+import io.procbus.api.NodeInfo;
 import io.procbus.api.ProcessEngine;
 import io.procbus.api.ProcessException;
+import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessOptions;
+import io.procbus.api.ProcessService;
 import io.procbus.api.Stdio;
-import io.procbus.engine.linux.Watchdog;
-import io.procbus.testing.NodeProcess;
+import io.procbus.client.ProcessClient;
+import io.procbus.testing.ChildHost;
+import io.procbus.testing.ProcStat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,6 +51,12 @@ import org.junit.jupiter.api.TestInstance;
  * behaviour suites share: spawning with tracking (whatever a test leaves running is killed after it),
  * bounded awaits, failure codes, and {@code /proc} probes for leftover children, fds and threads.
  *
+ * <p>The probes look where the children run: {@link #childHost()} is this JVM for the in-JVM engine and for a
+ * client of a service on this JVM's bus, and the node's JVM for a cluster client whose children run on another
+ * node ({@code Cluster*IT}). Suites ask the host ({@link #host}), never this JVM, about children; they check this
+ * JVM's fds and threads as well, since a client may leak there too. What only this JVM can show is declared local
+ * only: the remote variant overrides the test without {@code @Test}.
+ *
  * <p>Tests synchronise on futures, exits and received bytes only; the one kind of bounded window they use
  * ("this must not happen within 1 s") is a Vert.x timer raced against the future in question.
  *
@@ -65,6 +75,8 @@ public abstract class EngineTestBase {
   protected Vertx vertx;
   /** The engine under test. */
   protected ProcessEngine engine;
+  /** The JVM that is the parent of the children {@link #engine} spawns. */
+  protected ChildHost host;
   private final List<ChildProcess> tracked = new CopyOnWriteArrayList<>();
 
   /** The engine under test, created once per class on {@code vertx}. */
@@ -77,10 +89,16 @@ public abstract class EngineTestBase {
     return newNativeVertx();
   }
 
+  /** The JVM that runs the children of {@link #createEngine}'s engine: this one here. */
+  protected ChildHost childHost() throws Exception {
+    return ChildHost.thisJvm();
+  }
+
   @BeforeAll
   void startEngine() throws Exception {
     vertx = createVertx();
     engine = createEngine(vertx);
+    host = childHost();
   }
 
   @AfterEach
@@ -106,6 +124,7 @@ public abstract class EngineTestBase {
       vertx.close().await(AWAIT_SECONDS, TimeUnit.SECONDS);
     }
     assertEquals(List.of(), liveChildrenOfThisJvm(), "children (or zombies) of this JVM left after the class");
+    host.assertNoChildrenLeft("after the class");
   }
 
   static Vertx newNativeVertx() {
@@ -116,7 +135,7 @@ public abstract class EngineTestBase {
 
   // --- spawning
 
-  static ProcessOptions opts() {
+  protected static ProcessOptions opts() {
     return new ProcessOptions();
   }
 
@@ -135,7 +154,7 @@ public abstract class EngineTestBase {
     return new ProcessOptions().setStdin(Stdio.pipe()).setStdout(Stdio.pipe());
   }
 
-  ChildProcess exec(ProcessOptions options, String... argv) throws Exception {
+  protected ChildProcess exec(ProcessOptions options, String... argv) throws Exception {
     return track(await(engine.exec(List.of(argv), options)));
   }
 
@@ -164,7 +183,7 @@ public abstract class EngineTestBase {
 
   // --- futures
 
-  static <T> T await(Future<T> future) throws Exception {
+  protected static <T> T await(Future<T> future) throws Exception {
     return await(future, AWAIT_SECONDS);
   }
 
@@ -208,7 +227,7 @@ public abstract class EngineTestBase {
   }
 
   /** Checks {@code condition} every 5 ms on a Vert.x timer until it holds; fails after {@code max}. */
-  void awaitCondition(String what, BooleanSupplier condition, Duration max) throws Exception {
+  protected void awaitCondition(String what, BooleanSupplier condition, Duration max) throws Exception {
     Promise<Void> p = Promise.promise();
     long deadline = System.nanoTime() + max.toNanos();
     long id = vertx.setPeriodic(0, 5, t -> {
@@ -246,44 +265,39 @@ public abstract class EngineTestBase {
     return b == null ? null : b.toString(StandardCharsets.UTF_8);
   }
 
+  // --- what the service says
+
+  /**
+   * The processes the service that runs the suite's children lists for this client ({@code list} of the
+   * instance on {@link ChildHost#node()}, or of the service on this JVM's bus), or {@code null} for the in-JVM
+   * engine, which has no service.
+   */
+  List<ProcessInfo> listedByTheService() throws Exception {
+    if (!(engine instanceof ProcessClient client)) {
+      return null;
+    }
+    ProcessService service = client.service();
+    if (host.node() != null) {
+      String address = await(service.nodes()).stream().filter(n -> host.node().equals(n.getNode()))
+        .map(NodeInfo::getAddress).findFirst().orElseThrow(() -> new AssertionError("no live node " + host.node()));
+      service = ProcessService.createProxy(vertx, address);
+    }
+    return await(service.list()).stream().filter(p -> client.owner().equals(p.getOwner())).toList();
+  }
+
   // --- /proc probes
 
-  /** One line of {@code /proc/<pid>/stat}. */
-  record ProcStat(int pid, String comm, char state, int ppid, int pgrp, int session) {
-  }
-
   /** {@code /proc/<pid>/stat}, or {@code null} when there is no such process. */
-  static ProcStat procStat(long pid) {
-    String line;
-    try {
-      line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      // the process vanished while we read it
-      return null;
-    }
-    int open = line.indexOf('(');
-    int close = line.lastIndexOf(')');
-    String[] rest = line.substring(close + 2).trim().split(" ");
-    return new ProcStat((int) pid, line.substring(open + 1, close), rest[0].charAt(0), Integer.parseInt(rest[1]),
-      Integer.parseInt(rest[2]), Integer.parseInt(rest[3]));
+  protected static ProcStat procStat(long pid) {
+    return ProcStat.of(pid);
   }
 
-  /** Every process (zombies included) whose parent is this JVM, but for the JVM's watchdog. */
+  /**
+   * Every process (zombies included) whose parent is this JVM, but for the JVM's watchdog and the nodes a cluster
+   * test started: for engines a test creates in this JVM. The suite's engine's children are {@link #host}'s.
+   */
   static List<ProcStat> liveChildrenOfThisJvm() {
-    List<ProcStat> children = new ArrayList<>();
-    Set<Long> nodes = new HashSet<>(NodeProcess.runningPids()); // procbus nodes a cluster test started: not the engine's
-    nodes.add((long) Watchdog.shared().pid()); // lives as long as the JVM, by design (docs/engine.md)
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      procs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
-        .map(n -> procStat(Long.parseLong(n)))
-        .filter(s -> s != null && s.ppid() == MY_PID && !nodes.contains((long) s.pid()))
-        .forEach(children::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return children;
+    return ChildHost.thisJvm().children();
   }
 
   /** Every process in process group {@code pgrp} that is not a zombie. */
@@ -299,10 +313,15 @@ public abstract class EngineTestBase {
     return members;
   }
 
-  /** Whether {@code pid} is still a child (live or zombie) of this JVM. */
+  /** Whether {@code pid} is still a child (live or zombie) of this JVM: for engines a test creates here. */
   static boolean isChildOfThisJvm(long pid) {
     ProcStat s = procStat(pid);
     return s != null && s.ppid() == MY_PID;
+  }
+
+  /** Whether {@code pid} is still a child (live or zombie) of the JVM that runs the suite engine's children. */
+  protected boolean isChildOfHost(long pid) {
+    return host.isChild(pid);
   }
 
   /** Number of open fds of this JVM. */

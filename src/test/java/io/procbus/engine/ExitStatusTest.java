@@ -300,7 +300,10 @@ public class ExitStatusTest extends EngineTestBase {
     assertEquals(7, oneHuge.errno());
   }
 
-  /** A27, A28: failed spawns with every stream piped leave no fd, thread or child behind. */
+  /**
+   * A27, A28: failed spawns with every stream piped leave no fd, thread or child behind, in the JVM that spawns
+   * (the node's, for a cluster client) nor in this one.
+   */
   @Test
   @Timeout(60)
   void aHundredSpawnFailuresLeaveFdAndThreadCountsUnchanged() throws Exception {
@@ -312,6 +315,8 @@ public class ExitStatusTest extends EngineTestBase {
     }
     long fdsBefore = openFdCount();
     Set<String> threadsBefore = javaThreadNames();
+    long hostFdsBefore = host.fdCount();
+    int hostThreadsBefore = host.threadCount();
 
     for (int i = 0; i < 100; i++) {
       ProcessOptions options = i % 2 == 0 ? allPipes() : allPipes().setCwd("/nonexistent/dir");
@@ -326,8 +331,13 @@ public class ExitStatusTest extends EngineTestBase {
     Set<String> started = javaThreadNames();
     started.removeAll(threadsBefore);
     assertEquals(Set.of(), started, "threads started by failed spawns");
+    long grownOnHost = host.fdCount() - hostFdsBefore;
+    assertTrue(grownOnHost <= 2, "fds leaked on " + host + " by 100 failed spawns: " + grownOnHost);
+    int threadsOnHost = host.threadCount() - hostThreadsBefore;
+    assertTrue(threadsOnHost <= 0, "threads started on " + host + " by 100 failed spawns: " + threadsOnHost);
     assertEquals(0, engine.liveCount());
     assertEquals(List.of(), liveChildrenOfThisJvm());
+    host.assertNoChildrenLeft("after 100 failed spawns");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.procbus.launcher;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.CommunicateResult;
@@ -22,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher as an operator runs it: a real {@code java} process with the project's class path. */
 class MainTest extends EngineTestBase {
-
-
-
 
   private CommunicateResult launch(Path conf) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -67,9 +65,34 @@ class MainTest extends EngineTestBase {
       .contains(missing.toString()), r.stderr().toString());
   }
 
+  /**
+   * The launcher's reader takes {@code conf/config.json} (an unknown key or a wrong type would throw, as above)
+   * and reads every value in it as written: none is dropped or replaced by a default.
+   */
   @Test
   @Timeout(30)
   void theShippedConfigurationIsValid() throws Exception {
-    ProcbusOptions.fromConfig(new JsonObject(Files.readString(Path.of("conf/config.json"))));
+    JsonObject shipped = new JsonObject(Files.readString(Path.of("conf/config.json")));
+
+    JsonObject read = ProcbusOptions.fromConfig(shipped.copy()).toJson();
+
+    assertFalse(shipped.isEmpty());
+    assertValuesAsShipped("", shipped, read);
+  }
+
+  private static void assertValuesAsShipped(String path, JsonObject shipped, JsonObject read) {
+    for (String key : shipped.fieldNames()) {
+      Object value = shipped.getValue(key);
+      Object got = read.getValue(key);
+      if (value instanceof JsonObject section) {
+        assertTrue(got instanceof JsonObject, "section " + path + key + " read as " + got);
+        assertValuesAsShipped(path + key + ".", section, (JsonObject) got);
+      } else if (value instanceof Number n) {
+        assertTrue(got instanceof Number m && m.doubleValue() == n.doubleValue(), "value of " + path + key + ": "
+          + got + ", shipped " + value);
+      } else {
+        assertEquals(value, got, "value of " + path + key);
+      }
+    }
   }
 }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.Admission;
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.SpawnRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.serviceproxy.ServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,9 +83,9 @@ class AdmissionKeyTest {
       r -> r.setAdmission(new Admission(r.getAdmission()).setMac(flipped(r.getAdmission().getMac()))));
     for (int i = 0; i < alterations.size(); i++) {
       SpawnRequest altered = alterations.get(i).apply(overTheBus(sealed()));
-      ServiceException e = assertThrows(ServiceException.class, () -> KEY.open(overTheBus(altered)), "alteration " + i);
-      assertEquals(ErrorCode.DENIED.code(), e.failureCode(), "alteration " + i);
-      assertEquals("admission", e.getDebugInfo().getString("rule"), "alteration " + i);
+      ProcessException e = assertThrows(ProcessException.class, () -> KEY.open(overTheBus(altered)), "alteration " + i);
+      assertEquals(ErrorCode.DENIED, e.code(), "alteration " + i);
+      assertEquals("admission", e.details().getString("rule"), "alteration " + i);
     }
   }
 
@@ -97,13 +97,13 @@ class AdmissionKeyTest {
     assertNotEquals(KEY.id(), other.id());
     assertEquals(other.id(), AdmissionKey.load(file.toString()).id(), "the id is the key's, stable across loads");
     SpawnRequest foreign = other.seal(new CommandPolicy.Decision(admitted(), 0, "users", 4, List.of()), "alice");
-    ServiceException e = assertThrows(ServiceException.class, () -> KEY.open(foreign));
-    assertEquals(ErrorCode.DENIED.code(), e.failureCode());
+    ProcessException e = assertThrows(ProcessException.class, () -> KEY.open(foreign));
+    assertEquals(ErrorCode.DENIED, e.code());
     assertTrue(e.getMessage().contains(other.id()) && e.getMessage().contains(KEY.id()), e.getMessage());
     // the same key id but another secret: a forged key id does not help
     SpawnRequest forged = overTheBus(foreign);
     forged.getAdmission().setKey(KEY.id());
-    assertEquals(ErrorCode.DENIED.code(), assertThrows(ServiceException.class, () -> KEY.open(forged)).failureCode());
+    assertEquals(ErrorCode.DENIED, assertThrows(ProcessException.class, () -> KEY.open(forged)).code());
   }
 
   @Test

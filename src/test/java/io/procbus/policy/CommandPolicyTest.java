@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessInfo;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.ProcessService;
@@ -161,9 +162,10 @@ class CommandPolicyTest {
         assertEquals("65534\n", stdout(id), "the child runs as the policy's uid");
       }
     } else {
-      ServiceException e = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
+      ProcessException e = org.junit.jupiter.api.Assertions.assertThrows(ProcessException.class,
         () -> policy.admit(ann, cat, 0));
-      assertEquals("runAs", e.getDebugInfo().getString("rule"));
+      assertEquals(ErrorCode.DENIED, e.code());
+      assertEquals("runAs", e.details().getString("rule"));
     }
   }
 

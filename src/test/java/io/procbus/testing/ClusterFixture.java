@@ -137,6 +137,11 @@ public final class ClusterFixture implements AutoCloseable {
     return node;
   }
 
+  /** The JVM of node {@code name}, as the parent of the children that node runs. */
+  public ChildHost childHost(String name) {
+    return ChildHost.node(name, node(name));
+  }
+
   /** A clustered Vert.x in this JVM (native transport, event bus on 127.0.0.1) joined to this cluster. */
   public Vertx join() throws Exception {
     Vertx vertx = join(hazelcastXml);
