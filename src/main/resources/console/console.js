@@ -211,7 +211,7 @@
         id: info.id, info, ours: false, registered: false, nextSeq: 0, watchedFrom: null,
         credit: { stdout: 0, stderr: 0 }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() },
         output: [], outputChars: 0, droppedChars: 0, stdinOpen: info.stdinPipe, attached: false,
-        terminated: false, handler: null, row: null,
+        terminated: false, handler: null, row: null, held: null, replayed: false,
       };
       procs.set(info.id, rec);
     } else {
@@ -316,19 +316,32 @@
     selected = id;
     const rec = id && procs.get(id);
     $('detail').hidden = !rec;
-    if (rec && !rec.registered && rec.info.state !== 'CLOSED' && rec.info.eventAddress) watch(rec);
+    if (rec && !rec.registered && !rec.replayed && rec.info.eventAddress) {
+      if (rec.info.state !== 'CLOSED') {
+        watch(rec);
+      } else {
+        rec.held = []; // a closed process: what the node still keeps of it, nothing live
+        replay(rec);
+      }
+    }
     rebuildOutput();
     render();
   }
 
-  /** Subscribes to a process's events; for a process this page started, then grants (which attaches it). */
+  /**
+   * Subscribes to a process's events; for a process this page started, then grants (which attaches it); for
+   * another, then asks for what the node still keeps of it (replay), holding the live events until the reply.
+   */
   function watch(rec) {
     rec.registered = true;
     rec.watchedFrom = rec.ours ? 0 : null;
+    rec.held = rec.ours ? null : [];
     rec.handler = (err, msg) => {
       if (err) {
         rec.registered = false;
         showError(err, 'events of ' + (rec.info.argv || []).join(' '));
+      } else if (rec.held) {
+        rec.held.push(msg);
       } else {
         event(rec, msg);
       }
@@ -337,6 +350,34 @@
     // the register frame went first on this connection, so the bridge subscribed before the grant arrives:
     // nothing is published before the first grant (docs/protocol.md, ordering guarantee 2)
     if (rec.ours) grant(rec);
+    else replay(rec);
+  }
+
+  /**
+   * Shows the events the node still keeps of a process from rec.nextSeq on (docs/protocol.md, replay), then
+   * the live ones held meanwhile: those below the reply's nextSeq were in it and are skipped as duplicates.
+   * Sent after the register frame, it is answered once the subscription is in place: nothing falls between.
+   */
+  function replay(rec) {
+    rec.replayed = true;
+    const flush = () => {
+      const held = rec.held || [];
+      rec.held = null;
+      held.forEach((msg) => event(rec, msg));
+      render();
+    };
+    call(rec.info.serviceAddress, 'replay', { id: rec.id, fromSeq: rec.nextSeq }).then((reply) => {
+      if (rec.watchedFrom === null) rec.watchedFrom = rec.nextSeq;
+      if (reply.missed) {
+        note(rec, '[events ' + reply.missed.fromSeq + '–' + reply.missed.toSeq + ' are no longer kept by the node]');
+        rec.nextSeq = reply.missed.toSeq + 1;
+      }
+      for (const e of reply.events || []) event(rec, { headers: { type: e.type, seq: String(e.seq) }, body: e.body });
+      flush();
+    }, (err) => {
+      showError(err, 'output of ' + (rec.info.argv || []).join(' '));
+      flush();
+    });
   }
 
   /** Tops the credit of each piped stream up to WINDOW. Only the owner's grants count; observers never grant. */
@@ -393,8 +434,10 @@
         break;
       case 'closed':
         rec.info.state = 'CLOSED';
-        rec.registered = false;
-        eb.unregisterHandler(rec.info.eventAddress, rec.handler); // frees one of the connection's registrations
+        if (rec.registered) {
+          rec.registered = false;
+          eb.unregisterHandler(rec.info.eventAddress, rec.handler); // frees one of the connection's registrations
+        }
         break;
       default:
         break;

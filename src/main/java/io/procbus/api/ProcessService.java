@@ -5,6 +5,7 @@ import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
@@ -90,6 +91,15 @@ public interface ProcessService {
 
   /** The state of one process (anyone may ask). <em>Errors:</em> {@code UNKNOWN_PROCESS}. */
   Future<ProcessInfo> info(String id);
+
+  /**
+   * The events of process {@code id} the service still keeps, from sequence number {@code fromSeq} on, as a
+   * JSON object (see {@code docs/protocol.md}, {@code replay}): {@code events}, a {@code missed} range for those
+   * no longer kept, and {@code nextSeq}, the first event a subscriber registered before the request gets live.
+   * {@code owner} is informational (a bridge sets it); anyone may ask, as for {@code info}.
+   * <em>Errors:</em> {@code UNKNOWN_PROCESS}; {@code INVALID_ARGUMENT} for a negative {@code fromSeq}.
+   */
+  Future<JsonObject> replay(String id, String owner, long fromSeq);
 
   /** The processes of this service instance (through {@code <prefix>.service}: of one instance). */
   Future<List<ProcessInfo>> list();

@@ -8,7 +8,6 @@ import io.procbus.protocol.Headers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.Base64;
 import java.util.Map;
 
 /** The JSON frames the bridges write: replies, errors and events (chunks in their JSON form). */
@@ -57,7 +56,7 @@ final class BridgeFrames {
       } catch (NumberFormatException e) {
         chunk.put(EventFields.SEQ, (Long) null);
       }
-      return chunk.put(EventFields.DATA, Base64.getUrlEncoder().withoutPadding().encodeToString(data.getBytes()));
+      return chunk.put(EventFields.DATA, EventFields.data(data));
     }
     return m.body();
   }

@@ -47,7 +47,7 @@ public final class Cli {
     Commands:
       run     Run a program on the node, attached to this terminal (like `docker run -i`)
       ps      List your processes
-      logs    Follow a process's output as an observer
+      logs    Show a process's kept output, then follow it, as an observer
       kill    Send a signal to a process
       nodes   List the nodes of the cluster
       health  Ask the node whether it is ready
@@ -90,9 +90,10 @@ public final class Cli {
     "logs", """
       Usage: procbus logs [-f] ID
 
-      Follows the stdout and stderr of process ID as an observer until it ends. An observer never grants
-      credit, so it never slows the process; procbus keeps no output history, so it shows what the process
-      writes from now on (-f is implied, and accepted). Output the node could not deliver is reported on stderr.
+      Shows the stdout and stderr of process ID as an observer: the output the node still keeps (its last
+      MiB, also for a while after the process ended), then what it writes until it ends (-f is implied, and
+      accepted). An observer never grants credit, so it never slows the process. Output the node no longer
+      keeps or could not deliver is reported on stderr.
       Exit status: 0 once the process ended; 1 unknown id or not yours; 125 procbus failed.
       """,
     "kill", """

@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import io.vertx.serviceproxy.ServiceProxyBuilder;
 import java.util.LinkedHashMap;
@@ -254,6 +255,11 @@ public final class RoutingService implements ProcessService {
       }
       return found;
     });
+  }
+
+  @Override
+  public Future<JsonObject> replay(String id, String owner, long fromSeq) {
+    return local.replay(id, owner, fromSeq);
   }
 
   @Override

@@ -23,6 +23,19 @@ public class LimitsOptions {
   public static final long DEFAULT_LEASE_MILLIS = 30_000;
   /** Default for {@link #getRetainClosedMillis()}. */
   public static final long DEFAULT_RETAIN_CLOSED_MILLIS = 30_000;
+  /** Default for {@link #getReplayMaxBytes()}: 1 MiB of chunk data per process. */
+  public static final int DEFAULT_REPLAY_MAX_BYTES = 1 << 20;
+  /** Default for {@link #getReplayMaxEvents()}: events per process. */
+  public static final int DEFAULT_REPLAY_MAX_EVENTS = 4096;
+  /**
+   * Most {@link #getReplayMaxBytes()} may be: 2 MiB, so that a full ring, base64 in its JSON reply, fits the bridges'
+   * 4 MiB frame.
+   */
+  public static final int MAX_REPLAY_BYTES = 2 << 20;
+  /** Most {@link #getReplayMaxEvents()} may be: 8192 (each event adds about a hundred bytes of JSON to the reply). */
+  public static final int MAX_REPLAY_EVENTS = 8192;
+  /** Default for {@link #getReplayMaxClosed()}: closed processes whose events are kept. */
+  public static final int DEFAULT_REPLAY_MAX_CLOSED = 64;
 
   private int maxProcesses = DEFAULT_MAX_PROCESSES;
   private int maxProcessesPerOwner = DEFAULT_MAX_PROCESSES_PER_OWNER;
@@ -31,6 +44,9 @@ public class LimitsOptions {
   private long spawnTimeoutMillis = DEFAULT_SPAWN_TIMEOUT_MILLIS;
   private long leaseMillis = DEFAULT_LEASE_MILLIS;
   private long retainClosedMillis = DEFAULT_RETAIN_CLOSED_MILLIS;
+  private int replayMaxBytes = DEFAULT_REPLAY_MAX_BYTES;
+  private int replayMaxEvents = DEFAULT_REPLAY_MAX_EVENTS;
+  private int replayMaxClosed = DEFAULT_REPLAY_MAX_CLOSED;
 
   /** Every default. */
   public LimitsOptions() {
@@ -122,6 +138,42 @@ public class LimitsOptions {
   /** Sets how long a closed process stays visible. */
   public LimitsOptions setRetainClosedMillis(long retainClosedMillis) {
     this.retainClosedMillis = retainClosedMillis;
+    return this;
+  }
+
+  /** Bytes of output chunks the service keeps per process for {@code replay}; older events are dropped first. */
+  public int getReplayMaxBytes() {
+    return replayMaxBytes;
+  }
+
+  /** Sets the bytes of output chunks kept per process for {@code replay} (0: none). */
+  public LimitsOptions setReplayMaxBytes(int replayMaxBytes) {
+    this.replayMaxBytes = replayMaxBytes;
+    return this;
+  }
+
+  /** Events the service keeps per process for {@code replay}; older events are dropped first. */
+  public int getReplayMaxEvents() {
+    return replayMaxEvents;
+  }
+
+  /** Sets the events kept per process for {@code replay} (0: none). */
+  public LimitsOptions setReplayMaxEvents(int replayMaxEvents) {
+    this.replayMaxEvents = replayMaxEvents;
+    return this;
+  }
+
+  /**
+   * Closed processes whose events stay kept for {@code replay} (each for {@link #getRetainClosedMillis()});
+   * beyond it, the events of the one closed longest ago are dropped.
+   */
+  public int getReplayMaxClosed() {
+    return replayMaxClosed;
+  }
+
+  /** Sets the closed processes whose events stay kept for {@code replay}. */
+  public LimitsOptions setReplayMaxClosed(int replayMaxClosed) {
+    this.replayMaxClosed = replayMaxClosed;
     return this;
   }
 }

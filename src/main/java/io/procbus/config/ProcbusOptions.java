@@ -68,6 +68,10 @@ public class ProcbusOptions {
     atLeast("limits.spawnTimeoutMillis", l.getSpawnTimeoutMillis(), 1);
     atLeast("limits.leaseMillis", l.getLeaseMillis(), 1);
     atLeast("limits.retainClosedMillis", l.getRetainClosedMillis(), 0);
+    // a full ring must fit one replay reply within a bridge frame (4 MiB): base64 and JSON add about a half
+    between("limits.replayMaxBytes", l.getReplayMaxBytes(), 0, LimitsOptions.MAX_REPLAY_BYTES);
+    between("limits.replayMaxEvents", l.getReplayMaxEvents(), 0, LimitsOptions.MAX_REPLAY_EVENTS);
+    atLeast("limits.replayMaxClosed", l.getReplayMaxClosed(), 0);
     atLeast("engine.killGraceMillis", o.engine.getKillGraceMillis(), 0);
     atLeast("engine.readBufferSize", o.engine.getReadBufferSize(), 1024);
     if (o.engine.getShell() == null || o.engine.getShell().isEmpty()) {
@@ -79,6 +83,13 @@ public class ProcbusOptions {
   private static void atLeast(String path, long value, long min) {
     if (value < min) {
       throw bad(path, "must be at least " + min + ", got " + value);
+    }
+  }
+
+  private static void between(String path, long value, long min, long max) {
+    atLeast(path, value, min);
+    if (value > max) {
+      throw bad(path, "must be at most " + max + ", got " + value);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.procbus.protocol;
 
+import io.vertx.core.buffer.Buffer;
+import java.util.Base64;
+
 /**
  * Body fields of the JSON events a process publishes (the chunk events have a {@code Buffer} body and no
  * field, except in the bridge form). See {@code docs/protocol.md} for an example of each event.
@@ -38,5 +41,10 @@ public final class EventFields {
   public static final String SEQ = "seq";
 
   private EventFields() {
+  }
+
+  /** The {@link #DATA} value of a chunk: its bytes in base64url without padding. */
+  public static String data(Buffer chunk) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(chunk.getBytes());
   }
 }

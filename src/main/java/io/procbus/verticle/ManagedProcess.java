@@ -82,7 +82,8 @@ final class ManagedProcess implements SubprocessProtocol {
     this.killSignal = killSignal;
     this.capture = capture;
     this.eventAddress = service.addresses().process(id);
-    this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, id);
+    this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, id,
+      service.replayBounds());
     this.limits = new ProcessLimits(context, timeoutMillis, killSignal);
     this.exited = context.promise();
   }
@@ -318,6 +319,11 @@ final class ManagedProcess implements SubprocessProtocol {
 
   boolean isGivenUp() {
     return givenUp;
+  }
+
+  /** The events kept for {@code replay}. */
+  EventRing ring() {
+    return events.ring();
   }
 
   boolean isRun() {

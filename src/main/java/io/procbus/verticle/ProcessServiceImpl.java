@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -51,6 +52,8 @@ final class ProcessServiceImpl implements ProcessService {
   private final ControlGrants grants;
   private final Launcher launcher;
   private final ServiceShutdown shutdown;
+  /** The event rings of closed processes (issue 15, replay). */
+  private final Replays replays;
 
   // Context thread only
   private boolean closed;
@@ -72,6 +75,7 @@ final class ProcessServiceImpl implements ProcessService {
     this.grants = new ControlGrants(table, leases);
     this.launcher = new Launcher(this, context, engine, table, leases);
     this.shutdown = new ServiceShutdown(context, engine, instance, engineOptions, table, monitor);
+    this.replays = new Replays(replayBounds());
   }
 
   /** Where lifecycle events and counts go: the log and the metrics. */
@@ -86,6 +90,11 @@ final class ProcessServiceImpl implements ProcessService {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** How much of each process's events is kept for {@code replay}. */
+  ReplayBounds replayBounds() {
+    return new ReplayBounds(limits.getReplayMaxBytes(), limits.getReplayMaxEvents(), limits.getReplayMaxClosed());
   }
 
   /** This service instance's id. */
@@ -210,6 +219,11 @@ final class ProcessServiceImpl implements ProcessService {
   }
 
   @Override
+  public Future<JsonObject> replay(String id, String owner, long fromSeq) {
+    return guarded(() -> Future.succeededFuture(Replays.reply(table.find(id), fromSeq)));
+  }
+
+  @Override
   public Future<List<ProcessInfo>> list() {
     return guarded(() -> Future.succeededFuture(table.infos()));
   }
@@ -258,6 +272,7 @@ final class ProcessServiceImpl implements ProcessService {
     if (closed) {
       return; // stopping: the table goes away with the verticle
     }
+    replays.closed(p);
     if (limits.getRetainClosedMillis() == 0) {
       table.remove(p);
     } else {

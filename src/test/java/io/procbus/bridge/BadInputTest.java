@@ -165,6 +165,12 @@ class BadInputTest {
         assertEquals(ErrorCode.NOT_OWNER.code(), code(bob.command(info.getString("serviceAddress"), "signal",
           new JsonObject().put("id", info.getString("id")).put("signal", "KILL").put("group", false))));
         outcome("tcp signal another principal's id", "403 NOT_OWNER");
+        assertEquals(ErrorCode.NOT_OWNER.code(), code(bob.command(info.getString("serviceAddress"), "replay",
+          new JsonObject().put("id", info.getString("id")).put("fromSeq", 0))));
+        outcome("tcp replay another principal's id", "403 NOT_OWNER");
+        JsonObject mine = t.command(info.getString("serviceAddress"), "replay",
+          new JsonObject().put("id", info.getString("id")).put("fromSeq", 0));
+        assertEquals(0L, mine.getJsonObject("body").getLong("nextSeq"), "nothing published before the attach: " + mine);
         JsonObject claimed = bob.command(info.getString("serviceAddress"), "closeProcess",
           new JsonObject().put("id", info.getString("id")).put("owner", "alice"));
         assertEquals(ErrorCode.NOT_OWNER.code(), code(claimed));
@@ -549,7 +555,7 @@ class BadInputTest {
     Await.until(edge.vertx, "descriptors back near " + fdsBefore, 20, 20_000, () -> fds() <= fdsBefore + 16);
     System.out.println("bad-input cases: " + outcomes.size());
     outcomes.forEach((k, v) -> System.out.println("  " + k + " -> " + v));
-    assertEquals(45, outcomes.size(), "cases tried: " + outcomes.keySet());
+    assertEquals(46, outcomes.size(), "cases tried: " + outcomes.keySet());
   }
 
   private static int fds() throws IOException {

@@ -278,6 +278,29 @@ class CliIT {
     }
   }
 
+  /** The node keeps a closed process's output for a while: {@code logs} of an {@code echo} that ended prints it. */
+  @Test
+  @Timeout(240)
+  void logsOfAnExitedEchoPrintsItsOutput() throws Exception {
+    Result echo = procbus("run", "--", "echo", "kept after the exit");
+    assertEquals(0, echo.status(), echo.stderr());
+    Result ps = procbus("ps", "--json");
+    assertEquals(0, ps.status(), ps.stderr());
+    String id = null;
+    for (Object o : new JsonArray(ps.out())) {
+      JsonObject p = (JsonObject) o;
+      if (Cli.commandText(p.getJsonArray("argv")).endsWith("/echo kept after the exit")) {
+        assertEquals("CLOSED", p.getString("state"), p.encode());
+        id = p.getString("id");
+      }
+    }
+    assertTrue(id != null, ps.out());
+    Result logs = procbus("logs", id);
+    assertEquals(0, logs.status(), logs.stderr());
+    assertEquals("kept after the exit\n", logs.out());
+    assertTrue(logs.stderr().contains("procbus: process " + id + " has ended (exit 0)"), logs.stderr());
+  }
+
   @Test
   @Timeout(120)
   void withoutANodeTheErrorSaysSoAndHowToStartOne() throws Exception {

@@ -64,6 +64,9 @@ class ProcbusOptionsTest {
     assertMessage("limits.leaseMillis", new JsonObject().put("limits", new JsonObject().put("leaseMillis", "30s")));
     assertMessage("limits.maxProcesses", new JsonObject().put("limits", new JsonObject().put("maxProcesses", 0)));
     assertMessage("limits.maxProcesses", new JsonObject().put("limits", new JsonObject().put("maxProcesses", 1.5)));
+    assertMessage("limits.replayMaxBytes", new JsonObject().put("limits",
+      new JsonObject().put("replayMaxBytes", LimitsOptions.MAX_REPLAY_BYTES + 1)));
+    assertMessage("limits.replayMaxEvents", new JsonObject().put("limits", new JsonObject().put("replayMaxEvents", -1)));
     assertMessage("engine.readBufferSize", new JsonObject().put("engine", new JsonObject().put("readBufferSize", 1)));
     assertMessage("engine.shell", new JsonObject().put("engine", new JsonObject().put("shell", "")));
     assertMessage("engine.shell", new JsonObject().put("engine", new JsonObject().put("shell", 5)));

@@ -209,6 +209,16 @@ class ConsoleIT {
           return outputText(d, "stdout").contains("from the cli\n");
         });
         assertEquals("running", browser.findElement(By.id("exit-status")).getText());
+
+        // output written before the console opened the process is shown too: the node keeps it (replay)
+        JsonObject echo = cli.command("procbus.service", "spawn", new JsonObject().put("request",
+          new JsonObject().put("command", new JsonArray().add("echo").add("written before the console looked"))))
+          .getJsonObject("body");
+        cli.frame(new JsonObject().put("type", "send").put("address", echo.getString("controlAddress"))
+          .put("body", new JsonObject().put("id", echo.getString("id")).put("stdout", 65536).put("stderr", 65536)));
+        By keptRow = By.cssSelector("#processes tr[data-id='" + echo.getString("id") + "']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(keptRow)).click();
+        wait.until(d -> outputText(d, "stdout").equals("written before the console looked\n"));
       }
     } finally {
       screenshot(browser, SCREENSHOT);

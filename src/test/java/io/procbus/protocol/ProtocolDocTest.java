@@ -35,7 +35,7 @@ class ProtocolDocTest {
   void everyProtocolConstantIsDocumentedByValueAndByName() throws Exception {
     List<String> missing = new ArrayList<>();
     for (Class<?> type : List.of(Addresses.class, Headers.class, Control.class, EventFields.class,
-      Heartbeat.class)) {
+      Heartbeat.class, Replay.class)) {
       for (Field f : type.getDeclaredFields()) {
         int m = f.getModifiers();
         if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
