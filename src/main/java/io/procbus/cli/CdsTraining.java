@@ -39,7 +39,7 @@ final class CdsTraining {
       BridgeConnection c = BridgeConnection.open("127.0.0.1", server.getLocalPort(), "training-token", "training");
       int status = new RunCommand(c, new Addresses(Addresses.DEFAULT_PREFIX).service(), false)
         .run(List.of("true"), null, null, Map.of("LANG", "C"));
-      Cli.commandText(new JsonArray(List.of("/usr/bin/prlimit", "--", "true")));
+      Tables.commandText(new JsonArray(List.of("/usr/bin/prlimit", "--", "true")));
       return status;
     } catch (IOException | CliException e) {
       return 1;

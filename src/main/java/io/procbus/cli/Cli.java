@@ -1,21 +1,13 @@
 package io.procbus.cli;
 
 import io.procbus.api.ErrorCode;
-import io.procbus.api.ResourceUsage;
 import io.procbus.cli.BridgeConnection.CommandFailed;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,81 +30,6 @@ public final class Cli {
   static final int DEFAULT_PORT = 7000;
   /** The default operations HTTP port (health). */
   static final int DEFAULT_HTTP_PORT = 8081;
-
-  private static final String USAGE_TEXT = """
-    Usage: procbus [--host H] [--port P] [--token-file F] [--prefix P] COMMAND [OPTIONS]
-
-    Runs and watches processes of a procbus node through its TCP bridge.
-
-    Commands:
-      run     Run a program on the node, attached to this terminal (like `docker run -i`)
-      ps      List your processes
-      logs    Show a process's kept output, then follow it, as an observer
-      kill    Send a signal to a process
-      nodes   List the nodes of the cluster
-      health  Ask the node whether it is ready
-
-    Global options (before or after the command):
-      --host H         bridge host (PROCBUS_TCP_HOST, default 127.0.0.1)
-      --port P         bridge port (PROCBUS_TCP_PORT, default 7000)
-      --token-file F   token file (default: PROCBUS_TOKEN, else the node's first-start file
-                       $PROCBUS_STATE_DIR/tokens.json, by default ~/.local/state/procbus/tokens.json)
-      --prefix P       address prefix of the node (default procbus)
-      -h, --help       this help; `procbus COMMAND --help` for a command's
-
-    Exit status: 0 ok; 1 the node refused the request; 2 usage; 125 procbus failed (no node, bad token);
-    run: the program's status (128+N after signal N), 126 denied by policy, 127 no such program.
-    """;
-
-  private static final Map<String, String> HELP = Map.of(
-    "run", """
-      Usage: procbus run [--node N] [--cwd D] [-e K=V]... [--rusage] [--] PROG [ARG...]
-
-      Runs PROG on the node (no shell) with its stdout and stderr streamed to this command's, byte for byte,
-      and this command's stdin (a terminal, a pipe, /dev/null) forwarded to it, EOF included. SIGINT and
-      SIGTERM are passed on to it. Exits with its exit status, 128+N after signal N.
-
-        --node N    run on cluster node N (default: any)
-        --cwd D     working directory on the node (default: the policy's first cwd root)
-        -e K=V      set a variable (the policy says which are allowed)
-        --rusage    once it ends, print its CPU time and peak memory on stderr, as time(1) does
-
-      Exit status: the program's; 126 denied by the node's policy (the rule is printed); 127 no such program;
-      125 procbus failed.
-      """,
-    "ps", """
-      Usage: procbus ps [--json]
-
-      Lists your processes on every node (every process, for a role that sees all): ID, NODE, PID, STATE,
-      EXIT, CPU (user + system seconds, once exited), MAXRSS (peak memory, once exited), AGE, COMMAND.
-      --json prints the ProcessInfo objects as a JSON array.
-      """,
-    "logs", """
-      Usage: procbus logs [-f] ID
-
-      Shows the stdout and stderr of process ID as an observer: the output the node still keeps (its last
-      MiB, also for a while after the process ended), then what it writes until it ends (-f is implied, and
-      accepted). An observer never grants credit, so it never slows the process. Output the node no longer
-      keeps or could not deliver is reported on stderr.
-      Exit status: 0 once the process ended; 1 unknown id or not yours; 125 procbus failed.
-      """,
-    "kill", """
-      Usage: procbus kill [-s SIGNAL] ID
-
-      Sends SIGNAL (a name such as TERM, INT, HUP, KILL, or a number; default KILL) to process ID.
-      Exit status: 0 sent; 1 unknown id, not yours, already exited or bad signal; 125 procbus failed.
-      """,
-    "nodes", """
-      Usage: procbus nodes [--json]
-
-      Lists the node instances the bridge's node hears heartbeats from: NODE, INSTANCE, LIVE, CAPACITY, SEEN.
-      """,
-    "health", """
-      Usage: procbus health [--http-host H] [--http-port P]
-
-      GET http://H:P/health/ready (PROCBUS_HTTP_HOST, default 127.0.0.1; PROCBUS_HTTP_PORT, default 8081)
-      and prints the answer. Exit status: 0 ready; 1 not ready; 125 no answer.
-      """);
 
   private final Map<String, String> env;
   private String host;
@@ -173,14 +90,14 @@ public final class Cli {
       }
     }
     if (command == null) {
-      System.out.print(USAGE_TEXT);
+      System.out.print(CliHelp.GENERAL);
       return help ? 0 : USAGE;
     }
-    if (!HELP.containsKey(command)) {
+    if (!CliHelp.COMMANDS.containsKey(command)) {
       throw usage("unknown command " + command);
     }
     if (help) {
-      System.out.print(HELP.get(command));
+      System.out.print(CliHelp.COMMANDS.get(command));
       return 0;
     }
     return switch (command) {
@@ -259,20 +176,14 @@ public final class Cli {
         return 0;
       }
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"ID", "NODE", "PID", "STATE", "EXIT", "CPU", "MAXRSS", "AGE", "COMMAND"});
+      rows.add(Tables.PS_HEADER);
       long now = System.currentTimeMillis();
       for (Object o : all) {
         JsonObject p = (JsonObject) o;
-        JsonObject exit = p.getJsonObject("exitStatus");
-        ResourceUsage usage = exit == null || exit.getJsonObject("usage") == null ? null
-          : new ResourceUsage(exit.getJsonObject("usage"));
-        rows.add(new String[] {p.getString("id"), nodeOf.getOrDefault(p.getString("instance"),
-          String.valueOf(p.getString("instance"))), String.valueOf(p.getValue("pid")), p.getString("state"),
-          exitText(exit), usage == null ? "" : cpuText(usage), usage == null ? "" : rssText(usage),
-          age(now - p.getLong("startedAt", now)),
-          commandText(p.getJsonArray("argv"))});
+        rows.add(Tables.psRow(p, nodeOf.getOrDefault(p.getString("instance"), String.valueOf(p.getString("instance"))),
+          now));
       }
-      printTable(rows);
+      Tables.printTable(rows);
       return 0;
     }
   }
@@ -323,14 +234,12 @@ public final class Cli {
         return 0;
       }
       List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"NODE", "INSTANCE", "LIVE", "CAPACITY", "SEEN"});
+      rows.add(Tables.NODES_HEADER);
       long now = System.currentTimeMillis();
       for (Object o : nodes) {
-        JsonObject n = (JsonObject) o;
-        rows.add(new String[] {n.getString("node"), n.getString("instance"), String.valueOf(n.getValue("live")),
-          String.valueOf(n.getValue("capacity")), age(now - n.getLong("lastSeen", now)) + " ago"});
+        rows.add(Tables.nodeRow((JsonObject) o, now));
       }
-      printTable(rows);
+      Tables.printTable(rows);
       return 0;
     }
   }
@@ -345,22 +254,7 @@ public final class Cli {
         default -> throw usage("unknown argument " + args.get(i) + " of health");
       }
     }
-    String url = "http://" + httpHost + ":" + httpPort + "/health/ready";
-    try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-      c.setConnectTimeout(BridgeConnection.CONNECT_TIMEOUT_MILLIS);
-      c.setReadTimeout((int) BridgeConnection.REPLY_TIMEOUT_MILLIS);
-      int code = c.getResponseCode();
-      try (InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream()) {
-        System.out.println(in == null ? "HTTP " + code : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-      return code == 200 ? 0 : FAILED;
-    } catch (ConnectException e) {
-      throw new CliException(BridgeConnection.PROCBUS_FAILED, "cannot connect to " + url + " — is the node running"
-        + " with its operations http server (http.enabled; PROCBUS_HTTP_PORT)?");
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CliException(BridgeConnection.PROCBUS_FAILED, "GET " + url + " failed: " + e);
-    }
+    return HealthCommand.ask("http://" + httpHost + ":" + httpPort + "/health/ready");
   }
 
   // --- helpers
@@ -426,61 +320,5 @@ public final class Cli {
 
   private static CliException usage(String message) {
     return new CliException(USAGE, message + " (procbus --help)");
-  }
-
-  static String exitText(JsonObject exit) {
-    if (exit == null) {
-      return "";
-    }
-    return exit.getValue("code") != null ? String.valueOf(exit.getValue("code"))
-      : exit.getString("signal") + "/-" + exit.getValue("signalNumber");
-  }
-
-  /** User plus system CPU time, in seconds: {@code 0.52s}. */
-  static String cpuText(ResourceUsage usage) {
-    return String.format(Locale.ROOT, "%.2fs", (usage.userCpuMicros() + usage.systemCpuMicros()) / 1e6);
-  }
-
-  /** The peak resident set size: {@code 10.2M}. */
-  static String rssText(ResourceUsage usage) {
-    return String.format(Locale.ROOT, "%.1fM", usage.maxRssKiB() / 1024.0);
-  }
-
-  /** The argv as run, without the policy's {@code prlimit}/{@code setpriv} wrappers. */
-  static String commandText(JsonArray argv) {
-    if (argv == null) {
-      return "";
-    }
-    List<String> words = new ArrayList<>();
-    for (Object a : argv) {
-      words.add(String.valueOf(a));
-    }
-    while (!words.isEmpty() && (words.get(0).endsWith("/prlimit") || words.get(0).endsWith("/setpriv"))
-      && words.contains("--")) {
-      words = words.subList(words.indexOf("--") + 1, words.size());
-    }
-    return String.join(" ", words);
-  }
-
-  private static String age(long millis) {
-    long s = Math.max(0, millis) / 1000;
-    return s < 60 ? s + "s" : s < 3600 ? s / 60 + "m" : s / 3600 + "h";
-  }
-
-  private static void printTable(List<String[]> rows) {
-    int[] width = new int[rows.get(0).length];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        width[i] = Math.max(width[i], r[i].length());
-      }
-    }
-    StringBuilder b = new StringBuilder();
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        b.append(i == r.length - 1 ? r[i] : String.format("%-" + (width[i] + 2) + "s", r[i]));
-      }
-      b.append('\n');
-    }
-    System.out.print(b);
   }
 }

@@ -47,7 +47,7 @@ final class LogsCommand {
       synchronized (this) {
         replayed(replay(instance, id));
       }
-      System.err.println("procbus: process " + id + " has ended (exit " + Cli.exitText(info.getJsonObject(
+      System.err.println("procbus: process " + id + " has ended (exit " + Tables.exitText(info.getJsonObject(
         "exitStatus")) + ")");
       return 0;
     }

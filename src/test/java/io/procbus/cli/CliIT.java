@@ -229,7 +229,7 @@ class CliIT {
       assertEquals(0, ps.status(), ps.stderr());
       for (Object o : new JsonArray(ps.out())) {
         JsonObject p = (JsonObject) o;
-        if ("RUNNING".equals(p.getString("state")) && Cli.commandText(p.getJsonArray("argv")).endsWith(command)) {
+        if ("RUNNING".equals(p.getString("state")) && Tables.commandText(p.getJsonArray("argv")).endsWith(command)) {
           return p.getString("id");
         }
       }
@@ -289,7 +289,7 @@ class CliIT {
     String id = null;
     for (Object o : new JsonArray(ps.out())) {
       JsonObject p = (JsonObject) o;
-      if (Cli.commandText(p.getJsonArray("argv")).endsWith("/echo kept after the exit")) {
+      if (Tables.commandText(p.getJsonArray("argv")).endsWith("/echo kept after the exit")) {
         assertEquals("CLOSED", p.getString("state"), p.encode());
         id = p.getString("id");
       }

@@ -64,11 +64,11 @@ class CliTest {
 
   @Test
   void psShowsTheCommandWithoutThePolicyWrappersAndTheExitBySignalName() {
-    assertEquals("/usr/bin/sleep 100", Cli.commandText(new JsonArray(List.of("/usr/bin/setpriv", "--reuid=1", "--",
+    assertEquals("/usr/bin/sleep 100", Tables.commandText(new JsonArray(List.of("/usr/bin/setpriv", "--reuid=1", "--",
       "/usr/bin/prlimit", "--nofile=256", "--", "/usr/bin/sleep", "100"))));
-    assertEquals("KILL/-9", Cli.exitText(new JsonObject().put("signal", "KILL").put("signalNumber", 9)));
-    assertEquals("3", Cli.exitText(new JsonObject().put("code", 3)));
-    assertEquals("1.25s", Cli.cpuText(new ResourceUsage(1_000_000, 250_000, 3712)), "user + system");
-    assertEquals("3.6M", Cli.rssText(new ResourceUsage(1_000_000, 250_000, 3712)));
+    assertEquals("KILL/-9", Tables.exitText(new JsonObject().put("signal", "KILL").put("signalNumber", 9)));
+    assertEquals("3", Tables.exitText(new JsonObject().put("code", 3)));
+    assertEquals("1.25s", Tables.cpuText(new ResourceUsage(1_000_000, 250_000, 3712)), "user + system");
+    assertEquals("3.6M", Tables.rssText(new ResourceUsage(1_000_000, 250_000, 3712)));
   }
 }
