@@ -102,7 +102,7 @@ class ClientArtifactIT {
         "in-JVM engine none",
         "stdout 6f75742000ff0a",   // "out \0\377\n", byte for byte
         "stderr 657272",
-        "exit {\"code\":3}")) {
+        "exit exit 3, usage measured true")) {
         assertTrue(lines.contains(expected), "no line `" + expected + "`; " + why);
       }
     }

@@ -53,7 +53,7 @@ public final class ClientJarMain {
       .await(60, TimeUnit.SECONDS);
     System.out.println("stdout " + HexFormat.of().formatHex(r.stdout().getBytes()));
     System.out.println("stderr " + HexFormat.of().formatHex(r.stderr().getBytes()));
-    System.out.println("exit " + r.exitStatus().toJson().encode());
+    System.out.println("exit " + r.exitStatus() + ", usage measured " + (r.exitStatus().usage() != null));
     client.close().await(30, TimeUnit.SECONDS);
     vertx.close().await(30, TimeUnit.SECONDS);
     System.out.flush();
