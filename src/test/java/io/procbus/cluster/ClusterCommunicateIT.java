@@ -1,12 +1,8 @@
 package io.procbus.cluster;
 
-import io.procbus.api.ProcessEngine;
-import io.procbus.client.ProcessClient;
-import io.procbus.client.ProcessClientOptions;
 import io.procbus.engine.CommunicateTest;
-import io.procbus.testing.ChildHost;
 import io.procbus.testing.ClusterFixture;
-import io.vertx.core.Vertx;
+import io.procbus.testing.Placement;
 
 /**
  * {@link CommunicateTest} across a cluster: the client in this JVM, every child on node {@code b}, another JVM,
@@ -15,17 +11,7 @@ import io.vertx.core.Vertx;
 class ClusterCommunicateIT extends CommunicateTest {
 
   @Override
-  protected Vertx createVertx() throws Exception {
-    return ClusterFixture.shared().join();
-  }
-
-  @Override
-  protected ProcessEngine createEngine(Vertx vertx) {
-    return ProcessClient.create(vertx, new ProcessClientOptions().setNode("b"));
-  }
-
-  @Override
-  protected ChildHost childHost() throws Exception {
-    return ClusterFixture.shared().childHost("b");
+  protected Placement placement() {
+    return ClusterFixture.onNode("b");
   }
 }

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ChildProcess;
-import io.procbus.api.ProcessEngine;
-import io.procbus.client.ProcessClient;
-import io.procbus.client.ProcessClientOptions;
 import io.procbus.engine.LifecycleTest;
-import io.procbus.testing.ChildHost;
 import io.procbus.testing.ClusterFixture;
+import io.procbus.testing.Placement;
 import io.procbus.testing.NodeProcess;
 import io.procbus.testing.ProcStat;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,18 +21,8 @@ import org.junit.jupiter.api.Timeout;
 class ClusterLifecycleIT extends LifecycleTest {
 
   @Override
-  protected Vertx createVertx() throws Exception {
-    return ClusterFixture.shared().join();
-  }
-
-  @Override
-  protected ProcessEngine createEngine(Vertx vertx) {
-    return ProcessClient.create(vertx, new ProcessClientOptions().setNode("b"));
-  }
-
-  @Override
-  protected ChildHost childHost() throws Exception {
-    return ClusterFixture.shared().childHost("b");
+  protected Placement placement() {
+    return ClusterFixture.onNode("b");
   }
 
   /**

@@ -14,6 +14,7 @@ import io.procbus.api.ProcessService;
 import io.procbus.api.Stdio;
 import io.procbus.client.ProcessClient;
 import io.procbus.testing.ChildHost;
+import io.procbus.testing.Placement;
 import io.procbus.testing.ProcStat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -94,11 +95,20 @@ public abstract class EngineTestBase {
     return ChildHost.thisJvm();
   }
 
+  /**
+   * Where the children run when not through {@link #createVertx}, {@link #createEngine} and {@link #childHost}:
+   * {@code null} here; a cluster node in the {@code Cluster*IT} variants ({@code ClusterFixture.onNode}).
+   */
+  protected Placement placement() {
+    return null;
+  }
+
   @BeforeAll
   void startEngine() throws Exception {
-    vertx = createVertx();
-    engine = createEngine(vertx);
-    host = childHost();
+    Placement elsewhere = placement();
+    vertx = elsewhere == null ? createVertx() : elsewhere.vertx();
+    engine = elsewhere == null ? createEngine(vertx) : elsewhere.engine(vertx);
+    host = elsewhere == null ? childHost() : elsewhere.host();
   }
 
   @AfterEach

@@ -2,6 +2,9 @@ package io.procbus.testing;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
+import io.procbus.api.ProcessEngine;
+import io.procbus.client.ProcessClient;
+import io.procbus.client.ProcessClientOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -140,6 +143,29 @@ public final class ClusterFixture implements AutoCloseable {
   /** The JVM of node {@code name}, as the parent of the children that node runs. */
   public ChildHost childHost(String name) {
     return ChildHost.node(name, node(name));
+  }
+
+  /**
+   * A suite's children on node {@code name} of the shared cluster: a clustered Vert.x in this JVM, a client that
+   * places every child on that node, and that node's JVM as their host.
+   */
+  public static Placement onNode(String name) {
+    return new Placement() {
+      @Override
+      public Vertx vertx() throws Exception {
+        return shared().join();
+      }
+
+      @Override
+      public ProcessEngine engine(Vertx vertx) {
+        return ProcessClient.create(vertx, new ProcessClientOptions().setNode(name));
+      }
+
+      @Override
+      public ChildHost host() throws Exception {
+        return shared().childHost(name);
+      }
+    };
   }
 
   /** A clustered Vert.x in this JVM (native transport, event bus on 127.0.0.1) joined to this cluster. */
