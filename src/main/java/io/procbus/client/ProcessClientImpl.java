@@ -11,7 +11,6 @@ import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
-import io.procbus.protocol.FailureCodec;
 import io.procbus.streams.AbstractProcessEngine;
 import io.procbus.streams.ChildContext;
 import io.vertx.core.Future;
@@ -245,10 +244,5 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
 
   private static ProcessException invalid(String message) {
     return new ProcessException(ErrorCode.INVALID_ARGUMENT, message);
-  }
-
-  /** For the transports: a failure as the API reports it ({@link FailureCodec#toProcessException}). */
-  static ProcessException toProcessException(Throwable e) {
-    return FailureCodec.toProcessException(e);
   }
 }

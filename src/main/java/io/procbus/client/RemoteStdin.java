@@ -2,6 +2,7 @@ package io.procbus.client;
 
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
+import io.procbus.protocol.FailureCodec;
 import io.procbus.streams.StdinQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -98,7 +99,7 @@ final class RemoteStdin extends StdinQueue {
     }
     if (error != null) {
       // a stream with a hole in it is never written: this write and every later one fail
-      ProcessException e = ProcessClientImpl.toProcessException(error);
+      ProcessException e = FailureCodec.toProcessException(error);
       if (e.code() == ErrorCode.BROKEN_PIPE || e.code() == ErrorCode.CONNECTION_RESET) {
         // the pipe is gone: lost now, as in-process (the service's stdin-closed event may come after this reply)
         lose(e, e);
@@ -132,7 +133,7 @@ final class RemoteStdin extends StdinQueue {
     if (closing && !closeSent && !lost && unacked.isEmpty() && inFlight == 0 && failure == null) {
       closeSent = true;
       owner.closeStdin().onFailure(e -> owner.onContext(
-        () -> closedPromise.tryFail(ProcessClientImpl.toProcessException(e))));
+        () -> closedPromise.tryFail(FailureCodec.toProcessException(e))));
     }
   }
 

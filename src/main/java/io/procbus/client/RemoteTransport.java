@@ -10,6 +10,7 @@ import io.procbus.api.SubprocessTransport;
 import io.procbus.protocol.Control;
 import io.procbus.protocol.EventFields;
 import io.procbus.protocol.EventType;
+import io.procbus.protocol.FailureCodec;
 import io.procbus.protocol.Headers;
 import io.procbus.streams.BaseSubprocessTransport;
 import io.procbus.streams.ChildContext;
@@ -242,7 +243,7 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
     Signal named = Signal.of(signum);
     String wire = named != null ? named.name() : Integer.toString(signum);
     return instance.commands().signal(info.getId(), client.owner(), wire, group)
-      .recover(e -> Future.failedFuture(ProcessClientImpl.toProcessException(e)));
+      .recover(e -> Future.failedFuture(FailureCodec.toProcessException(e)));
   }
 
   /** Asks the service to kill the child (SIGKILL) if it runs and to close its pipes. */
