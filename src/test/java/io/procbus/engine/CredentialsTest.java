@@ -151,7 +151,7 @@ public class CredentialsTest extends EngineTestBase {
 
   @Test
   @Timeout(30)
-  void passedFdsStayOpenAtTheirNumbersAndNoOtherDoes(@TempDir Path dir) throws Exception {
+  protected void passedFdsStayOpenAtTheirNumbersAndNoOtherDoes(@TempDir Path dir) throws Exception {
     Path passedFile = dir.resolve("passed");
     Path otherFile = dir.resolve("other");
     try (FileOutputStream passed = new FileOutputStream(passedFile.toFile());
@@ -173,7 +173,7 @@ public class CredentialsTest extends EngineTestBase {
 
   @Test
   @Timeout(30)
-  void passFdsRefusesStandardStreamsAndClosedFds() throws Exception {
+  protected void passFdsRefusesStandardStreamsAndClosedFds() throws Exception {
     assertEquals(ErrorCode.INVALID_ARGUMENT, failure(engine.exec(List.of("true"), opts().passFds(List.of(1))))
       .code());
     ProcessException closed = failure(engine.exec(List.of("true"), opts().passFds(List.of(65000))));
