@@ -91,6 +91,21 @@ public class CredentialsTest extends EngineTestBase {
 
   @Test
   @Timeout(30)
+  void theChildOpensItsFilesAndChangesIntoItsCwdAsItsOwnUser(@TempDir Path dir) throws Exception {
+    // dir is root's, mode 0700: nobody may not enter it
+    ProcessException cwd = failure(engine.exec(List.of("true"), opts().setUser("nobody").setCwd(dir.toString())));
+    assertEquals(ErrorCode.SPAWN_FAILED, cwd.code());
+    assertEquals(13, cwd.errno(), "EACCES: " + cwd);
+    assertTrue(cwd.getMessage().startsWith("cwd " + dir), cwd.getMessage());
+    ProcessException file = failure(engine.exec(List.of("true"), opts().setUser("nobody")
+      .setStdout(io.procbus.api.Stdio.file(dir.resolve("out").toString()))));
+    assertEquals(13, file.errno(), "EACCES: " + file);
+    assertTrue(file.getMessage().startsWith("stdout file "), file.getMessage());
+    assertEquals(List.of(), liveChildrenOfThisJvm(), "nothing started");
+  }
+
+  @Test
+  @Timeout(30)
   void theUmaskIsTheChildsAndModesTheFilesItCreates(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("made");
     assertEquals("0027\n", out(opts().setUmask(027), "sh", "-c", "umask; : > \"$1\"", "sh", file.toString()));
