@@ -56,6 +56,15 @@ public class CredentialsTest extends EngineTestBase {
 
   @Test
   @Timeout(30)
+  void theDocumentedOptionsRunTheChildAsNobodyWithItsUmask() throws Exception {
+    // tag::credentials[]
+    ProcessOptions options = new ProcessOptions().setUser("nobody").setUmask(0027);
+    // end::credentials[]
+    assertEquals("nobody\n0027\n", out(options, "sh", "-c", "id -un; umask"));
+  }
+
+  @Test
+  @Timeout(30)
   void groupAndExtraGroupsAreTheChildsByNameOrId() throws Exception {
     assertEquals("65534\n1\n1 2 65534\n", out(opts().setUser("65534").setGroup("daemon")
       .setExtraGroups(List.of("nogroup", "2")), "sh", "-c", "id -u; id -g; id -G"));
@@ -117,6 +126,7 @@ public class CredentialsTest extends EngineTestBase {
   @Timeout(60)
   void theSpawningThreadKeepsItsOwnIdentityAndUmask(@TempDir Path dir) throws Exception {
     Set<String> before = threadCredentials();
+    int dumpable = dumpable();
     assertEquals(1, before.size(), "every thread alike before: " + before);
     Context context = vertx.getOrCreateContext();
     ChildProcess p = track(await(onContext(context, () -> engine.exec(List.of("id", "-u"),
@@ -137,6 +147,7 @@ public class CredentialsTest extends EngineTestBase {
     assertEquals(Files.getPosixFilePermissions(control), Files.getPosixFilePermissions(mine));
     assertEquals(before, threadCredentials(), "every thread's ids, groups and umask, before and after");
     assertTrue(before.iterator().next().contains("Uid:\t0\t0\t0\t0"), "the service is root: " + before);
+    assertEquals(dumpable, dumpable(), "the JVM's dumpable flag, which a change of effective id resets");
   }
 
   @Test
@@ -194,6 +205,11 @@ public class CredentialsTest extends EngineTestBase {
     ProcessException closed = failure(engine.exec(List.of("true"), opts().passFds(List.of(65000))));
     assertEquals(ErrorCode.SPAWN_FAILED, closed.code());
     assertEquals(9, closed.errno(), "EBADF, " + closed);
+  }
+
+  /** This JVM's dumpable flag ({@code prctl(PR_GET_DUMPABLE)}). */
+  static int dumpable() {
+    return com.sun.jna.NativeLibrary.getInstance("c").getFunction("prctl").invokeInt(new Object[] {3, 0L});
   }
 
   /** The fd this JVM has {@code file} open at. */
