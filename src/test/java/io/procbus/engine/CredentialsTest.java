@@ -64,6 +64,21 @@ public class CredentialsTest extends EngineTestBase {
   }
 
   @Test
+  void theFieldsRoundTripThroughJsonAndCopiesButPassFdsOnlyThroughCopies() {
+    ProcessOptions o = opts().setUser("nobody").setGroup("1").setExtraGroups(List.of("2", "nogroup")).setUmask(023)
+      .passFds(List.of(7));
+    assertEquals(o.toJson(), new ProcessOptions(o.toJson()).toJson());
+    io.vertx.core.json.JsonObject json = o.toJson();
+    assertEquals("nobody", json.getString("user"));
+    assertEquals("1", json.getString("group"));
+    assertEquals(List.of("2", "nogroup"), json.getJsonArray("extraGroups").getList());
+    assertEquals(19, json.getInteger("umask"), "023 octal is 19 in JSON");
+    assertEquals(List.of(), new ProcessOptions(o.toJson()).passFds());
+    assertEquals(List.of(7), new ProcessOptions(o).passFds());
+    assertEquals(ProcessOptions.DEFAULT_UMASK, opts().getUmask());
+  }
+
+  @Test
   @Timeout(30)
   void groupAndExtraGroupsAreTheChildsByNameOrId() throws Exception {
     assertEquals("65534\n1\n1 2 65534\n", out(opts().setUser("65534").setGroup("daemon")
