@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * What a node can do for an admitted request, beyond running a program, and so what it advertises in its
  * heartbeat: {@value #RLIMITS} when {@code prlimit(1)} is installed, {@value #RUN_AS} when the service runs as
- * root and {@code setpriv(1)} is installed, {@value #CREDENTIALS} when the service runs as root. Placement sends a sealed request only to a node with every capability
- * its admission {@code requires}; a node asked for one it lacks refuses with {@code INCAPABLE_NODE}.
+ * root and {@code setpriv(1)} is installed, {@value #CREDENTIALS} when the service runs as root. Placement sends a
+ * sealed request only to a node with every capability its admission {@code requires}; a node asked for one it
+ * lacks refuses with {@code INCAPABLE_NODE}.
  */
 public final class Capabilities {
 

@@ -8,9 +8,9 @@ import java.util.List;
  * {@code users}, {@code group} and every {@code extraGroups} entry one of its {@code groups}, each as written (a
  * name or a decimal id, compared as text: a rule that lists {@code nobody} does not admit {@code 65534}), and a
  * {@code umask} needs the rule's {@code umask: true}. Even an empty {@code extraGroups} needs a rule that lists
- * groups: dropping a group can escape an access list that denies that group. A user admits its own primary group and database groups,
- * which the engine gives it when {@code group} or {@code extraGroups} is unset. An admitted switch of identity
- * {@code requires} the {@value Capabilities#CREDENTIALS} capability of the node that runs it.
+ * groups: dropping a group can escape an access list that denies that group. A user admits its own primary group
+ * and database groups, which the engine gives it when {@code group} or {@code extraGroups} is unset. An admitted
+ * switch of identity {@code requires} the {@value Capabilities#CREDENTIALS} capability of the node that runs it.
  */
 final class CredentialRules {
 

@@ -160,7 +160,7 @@ public class CredentialsTest extends EngineTestBase {
     assertEquals(0, Files.getAttribute(mine, "unix:uid"));
     assertEquals(0, Files.getAttribute(mine, "unix:gid"));
     assertEquals(Files.getPosixFilePermissions(control), Files.getPosixFilePermissions(mine));
-    assertEquals(before, threadCredentials(), "every thread's ids, groups and umask, before and after");
+    assertEquals(before, threadCredentials(), "every thread's ids, groups, umask and capabilities, before and after");
     assertTrue(before.iterator().next().contains("Uid:\t0\t0\t0\t0"), "the service is root: " + before);
     assertEquals(dumpable, dumpable(), "the JVM's dumpable flag, which a change of effective id resets");
   }
@@ -243,14 +243,14 @@ public class CredentialsTest extends EngineTestBase {
     throw new AssertionError("no fd of " + file);
   }
 
-  /** The distinct Uid, Gid, Groups and Umask lines of this JVM's threads: one set when all are alike. */
+  /** The distinct Uid, Gid, Groups, Umask, CapPrm and CapEff lines of this JVM's threads: one when all are alike. */
   static Set<String> threadCredentials() throws IOException {
     Set<String> all = new TreeSet<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path task : tasks.toList()) {
         try {
           all.add(Files.readAllLines(task.resolve("status")).stream()
-            .filter(l -> l.matches("(Uid|Gid|Groups|Umask):.*")).toList().toString());
+            .filter(l -> l.matches("(Uid|Gid|Groups|Umask|CapPrm|CapEff):.*")).toList().toString());
         } catch (IOException ended) {
           // a thread that ended meanwhile
         }
