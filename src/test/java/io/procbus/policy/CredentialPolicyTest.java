@@ -57,6 +57,7 @@ class CredentialPolicyTest {
     assertEquals("nobody", d.request().getOptions().getUser());
     assertEquals(077, d.request().getOptions().getUmask());
     assertEquals(List.of(Capabilities.CREDENTIALS), d.requires());
+    assertTrue(Capabilities.ofThisNode().contains(Capabilities.CREDENTIALS), "a root node advertises it");
     assertEquals(List.of(), policy.admit(ANN, new SpawnRequest().setCommand(List.of("id")).setOwner("ann")
       .setOptions(new ProcessOptions().setUmask(077)), 0).requires(), "a umask needs no root");
     assertEquals("user", deniedBy(policy, new ProcessOptions().setUser("65534")), "nobody's id is not its name");
