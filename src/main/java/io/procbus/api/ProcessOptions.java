@@ -1,9 +1,12 @@
 package io.procbus.api;
 
 import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.annotations.GenIgnore;
 import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +17,10 @@ import java.util.Map;
  * {@link ProcessEngine#exec} and {@link ProcessEngine#shell} (asyncio's {@code create_subprocess_*}),
  * {@link StdioMode#PIPE} for the low-level {@link ProcessEngine#subprocessExec} and
  * {@link ProcessEngine#subprocessShell} (asyncio's {@code loop.subprocess_*}).
+ *
+ * <p>The child's credentials and descriptors, as Python's {@code subprocess.Popen} has them: {@code user},
+ * {@code group}, {@code extraGroups}, {@code umask}, and, for the in-JVM engine only, {@link #passFds}. Switching
+ * identity needs a service running as root ({@code SPAWN_FAILED} with errno {@code EPERM} otherwise).
  */
 @DataObject
 @JsonGen(publicConverter = false)
@@ -27,6 +34,8 @@ public class ProcessOptions {
   public static final boolean DEFAULT_NEW_SESSION = false;
   /** Default for {@link #getLimit()}: asyncio's 64 KiB. */
   public static final int DEFAULT_LIMIT = StreamReader.DEFAULT_LIMIT;
+  /** Default for {@link #getUmask()}: {@code -1}, the child keeps the service's umask. */
+  public static final int DEFAULT_UMASK = -1;
 
   private Stdio stdin;
   private Stdio stdout;
@@ -37,6 +46,11 @@ public class ProcessOptions {
   private boolean newProcessGroup = DEFAULT_NEW_PROCESS_GROUP;
   private boolean newSession = DEFAULT_NEW_SESSION;
   private int limit = DEFAULT_LIMIT;
+  private String user;
+  private String group;
+  private List<String> extraGroups;
+  private int umask = DEFAULT_UMASK;
+  private List<Integer> passFds = List.of();
 
   /** Options with every default. */
   public ProcessOptions() {
@@ -53,6 +67,11 @@ public class ProcessOptions {
     this.newProcessGroup = other.newProcessGroup;
     this.newSession = other.newSession;
     this.limit = other.limit;
+    this.user = other.user;
+    this.group = other.group;
+    this.extraGroups = other.extraGroups == null ? null : new ArrayList<>(other.extraGroups);
+    this.umask = other.umask;
+    this.passFds = other.passFds;
   }
 
   /** Reads the JSON form. */
@@ -169,6 +188,71 @@ public class ProcessOptions {
   /** Sets the buffer limit; it must be positive. */
   public ProcessOptions setLimit(int limit) {
     this.limit = limit;
+    return this;
+  }
+
+  /** The user the child runs as, a name or a decimal id, or {@code null} for the service's (Python's {@code user}). */
+  public String getUser() {
+    return user;
+  }
+
+  /**
+   * Sets the user the child runs as: its real, effective and saved user id. Unless set too, its group is the
+   * user's primary group and its supplementary groups the user's in the group database (as {@code su}; Python
+   * keeps the service's).
+   */
+  public ProcessOptions setUser(String user) {
+    this.user = user;
+    return this;
+  }
+
+  /** The group the child runs as, a name or a decimal id, or {@code null} (Python's {@code group}). */
+  public String getGroup() {
+    return group;
+  }
+
+  /** Sets the child's real, effective and saved group id. */
+  public ProcessOptions setGroup(String group) {
+    this.group = group;
+    return this;
+  }
+
+  /** The child's supplementary groups, names or decimal ids, or {@code null} (Python's {@code extra_groups}). */
+  public List<String> getExtraGroups() {
+    return extraGroups;
+  }
+
+  /** Sets the child's supplementary groups; an empty list leaves it none. */
+  public ProcessOptions setExtraGroups(List<String> extraGroups) {
+    this.extraGroups = extraGroups == null ? null : new ArrayList<>(extraGroups);
+    return this;
+  }
+
+  /** The child's umask (0 to 0777), or {@link #DEFAULT_UMASK} for the service's (Python's {@code umask}). */
+  public int getUmask() {
+    return umask;
+  }
+
+  /** Sets the child's umask, a number: {@code 0027} in Java, {@code 23} in JSON. */
+  public ProcessOptions setUmask(int umask) {
+    this.umask = umask;
+    return this;
+  }
+
+  /**
+   * Descriptors above 2 the child keeps open at the same numbers (Python's {@code pass_fds}); every other one
+   * above 2 is closed in the child. For the in-JVM engine only: no JSON form, and a {@code ProcessClient} refuses
+   * it with {@code INVALID_ARGUMENT}, since a descriptor means nothing in another process.
+   */
+  @GenIgnore
+  public List<Integer> passFds() {
+    return passFds;
+  }
+
+  /** Sets the descriptors the child keeps; see {@link #passFds()}. */
+  @GenIgnore
+  public ProcessOptions passFds(List<Integer> fds) {
+    this.passFds = fds == null ? List.of() : List.copyOf(fds);
     return this;
   }
 

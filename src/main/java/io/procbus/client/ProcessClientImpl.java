@@ -129,6 +129,9 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
         throw invalid("environment names and values must not be null");
       }
     });
+    if (!options.passFds().isEmpty()) {
+      throw invalid("passFds is for the in-JVM engine only: a descriptor means nothing to the service's process");
+    }
     ProcessOptions sent = new ProcessOptions(options);
     sent.setStdin(withDefault(sent.getStdin(), defaultMode));
     sent.setStdout(withDefault(sent.getStdout(), defaultMode));

@@ -30,12 +30,14 @@ final class CommandLine {
   }
 
   /**
-   * A spawn request for {@code argv} with {@code options}; unset streams default to {@code defaultMode}.
+   * A spawn request for {@code argv} with {@code options}, run as {@code identity} ({@code null}: the service's);
+   * unset streams default to {@code defaultMode}.
    *
    * @throws ProcessException {@link ErrorCode#INVALID_ARGUMENT} for bad input,
    *     {@link ErrorCode#SPAWN_FAILED} when the program is not found or not executable
    */
-  static SpawnPlan build(List<String> argv, ProcessOptions options, StdioMode defaultMode) {
+  static SpawnPlan build(List<String> argv, ProcessOptions options, StdioMode defaultMode,
+                         SpawnPlan.Identity identity) {
     if (argv == null || argv.isEmpty()) {
       throw invalid("argv must name a program");
     }
@@ -64,7 +66,28 @@ final class CommandLine {
     checkSize(argv, envp);
     String path = resolve(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH));
     return new SpawnPlan(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
-      options.isNewSession());
+      options.isNewSession(), identity, umask(options.getUmask()), passFds(options.passFds()));
+  }
+
+  private static int umask(int umask) {
+    if (umask != ProcessOptions.DEFAULT_UMASK && (umask < 0 || umask > 0777)) {
+      throw invalid("umask must be 0 to 0777 (511), or -1 for the service's; got " + umask);
+    }
+    return umask;
+  }
+
+  /** The fds to keep, ascending; each above 2 (0–2 are the redirections') and given once. */
+  private static int[] passFds(List<Integer> fds) {
+    int[] sorted = fds.stream().mapToInt(Integer::intValue).sorted().toArray();
+    for (int i = 0; i < sorted.length; i++) {
+      if (sorted[i] < 3) {
+        throw invalid("passFds: fd " + sorted[i] + " is not above 2 (fds 0 to 2 are stdin, stdout and stderr)");
+      }
+      if (i > 0 && sorted[i] == sorted[i - 1]) {
+        throw invalid("passFds: fd " + sorted[i] + " is given twice");
+      }
+    }
+    return sorted;
   }
 
   private static Map<String, String> environment(ProcessOptions options) {

@@ -9,6 +9,7 @@ import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Signal;
 import io.procbus.api.StdioMode;
+import io.procbus.engine.linux.Accounts;
 import io.procbus.engine.linux.Pidfd;
 import io.procbus.engine.linux.SpawnPlan;
 import io.procbus.engine.linux.SpawnedChild;
@@ -81,13 +82,16 @@ public final class LocalProcessEngine extends AbstractProcessEngine {
     ChildContext bound = ChildContext.bind(vertx);
     ContextInternal context = bound.context();
     Promise<T> result = context.promise();
-    context.execute(() -> {
+    context.execute(() -> identity(context, options).onComplete(identity -> {
       try {
+        if (identity.failed()) {
+          throw identity.cause() instanceof RuntimeException e ? e : new IllegalStateException(identity.cause());
+        }
         if (isClosed()) {
           throw new ProcessException(ErrorCode.CLOSED, "the process engine is closed");
         }
         requireEpoll(context);
-        SpawnPlan request = CommandLine.build(argv(command), options, defaultMode);
+        SpawnPlan request = CommandLine.build(argv(command), options, defaultMode, identity.result());
         boolean leader = request.newProcessGroup() || request.newSession();
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);
@@ -107,8 +111,21 @@ public final class LocalProcessEngine extends AbstractProcessEngine {
         // a bug, not a failed spawn: INTERNAL, keeping the exception and its stack
         result.fail(new ProcessException(ErrorCode.INTERNAL, "internal error: " + e, null, null, e));
       }
-    });
+    }));
     return result.future();
+  }
+
+  /**
+   * The ids of the options' {@code user}, {@code group} and {@code extraGroups}: looked up on a worker thread,
+   * since the name service may ask a remote directory; at once ({@code null}) when none is set.
+   */
+  private static Future<SpawnPlan.Identity> identity(ContextInternal context, ProcessOptions options) {
+    if (options == null || options.getUser() == null && options.getGroup() == null
+      && options.getExtraGroups() == null) {
+      return Future.succeededFuture();
+    }
+    return context.executeBlocking(() -> Accounts.resolve(options.getUser(), options.getGroup(),
+      options.getExtraGroups()), false);
   }
 
   private static void requireEpoll(ContextInternal context) {

@@ -32,7 +32,8 @@ import java.util.regex.PatternSyntaxException;
  * principal's name or a role), {@code size} (argv and environment bytes), {@code shell}, {@code program} (resolved to an absolute path on the policy's
  * search path, never the caller's {@code PATH}), {@code args}, {@code env}, {@code cwd} (inside a root after
  * {@code ..} and symbolic links are resolved), {@code stdio} (no files, no inherited descriptors),
- * {@code detached}, {@code children} (live children of the principal), {@code runAs}.
+ * {@code detached}, {@code user}, {@code group} and {@code umask} ({@link CredentialRules}), {@code children}
+ * (live children of the principal), {@code runAs}.
  *
  * <p>An admitted request runs the resolved program, with the environment {@code PATH=<search path>} plus the
  * caller's allowed variables only, in the resolved working directory (the first root when none is given), with
@@ -104,6 +105,11 @@ public final class CommandPolicy {
       }
       needsPrlimit |= r.rlimits() != null;
       needsSetpriv |= r.runAs() != null;
+      if (r.runAs() != null && (r.users() != null && !r.users().isEmpty()
+        || r.groups() != null && !r.groups().isEmpty())) {
+        throw new IllegalArgumentException("bad policy: rule " + r.name() + ": runAs fixes the identity, so it "
+          + "cannot also list users or groups");
+      }
     }
     this.prlimit = needsPrlimit ? firstExisting(Capabilities.PRLIMIT, "rlimits need prlimit(1)") : null;
     this.setpriv = needsSetpriv ? firstExisting(Capabilities.SETPRIV, "runAs needs setpriv(1)") : null;
@@ -216,6 +222,7 @@ public final class CommandPolicy {
     }
     int maxChildren = rule.maxLiveChildren() == null ? DEFAULT_MAX_LIVE_CHILDREN : rule.maxLiveChildren();
     List<String> requires = new ArrayList<>();
+    CredentialRules.check(rule, options, requires);
     if (rule.runtimeLimit() > 0) {
       long asked = request.getTimeoutMillis();
       out.setTimeoutMillis(asked == 0 ? rule.runtimeLimit() : Math.min(asked, rule.runtimeLimit()));
@@ -425,7 +432,7 @@ public final class CommandPolicy {
     return s.length() > 200 ? b + "…" : b.toString();
   }
 
-  private static ProcessException denied(String check, PolicyFile.Rule rule, String message) {
+  static ProcessException denied(String check, PolicyFile.Rule rule, String message) {
     return denied(check, rule == null ? null : rule.name(), message);
   }
 

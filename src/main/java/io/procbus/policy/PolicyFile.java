@@ -36,11 +36,15 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    * @param maxOutputBytes stdout and stderr bytes together, then {@code killSignal}; 0 for none
    * @param rlimits resource limits applied before the program starts
    * @param runAs the user and group to run as (only when the service runs as root)
+   * @param users the users a caller may ask a child to run as ({@code user}), as written
+   * @param groups the groups a caller may ask for ({@code group}, {@code extraGroups}), as written
+   * @param umask whether a caller may set the child's {@code umask} (off by default)
    */
   record Rule(@JsonProperty(required = true) String name, List<String> principals, List<String> roles,
               List<Program> programs, Boolean shell, List<String> envAllow, List<String> cwdRoots,
               Boolean detached, Integer maxLiveChildren, Long maxRuntimeMillis, String killSignal,
-              Long maxOutputBytes, Rlimits rlimits, RunAs runAs) {
+              Long maxOutputBytes, Rlimits rlimits, RunAs runAs, List<String> users, List<String> groups,
+              Boolean umask) {
 
     boolean allowsShell() {
       return Boolean.TRUE.equals(shell);

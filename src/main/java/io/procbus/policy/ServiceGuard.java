@@ -84,7 +84,8 @@ public final class ServiceGuard {
       missing.removeAll(trust.capabilities());
       if (!missing.isEmpty()) {
         throw new ProcessException(ErrorCode.INCAPABLE_NODE, "node " + node + " cannot honour the admitted "
-          + "limits: it lacks " + missing + " (rlimits need prlimit(1); runAs needs root and setpriv(1))", null,
+          + "limits: it lacks " + missing + " (rlimits need prlimit(1); runAs needs root and setpriv(1); credentials "
+          + "need root)", null,
           new JsonObject().put("rule", "capabilities"), null);
       }
       CommandPolicy.checkChildren(decision, owner, liveChildren);

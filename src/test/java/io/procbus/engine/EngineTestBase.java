@@ -206,7 +206,7 @@ public abstract class EngineTestBase {
   }
 
   /** Waits for {@code future} to fail and returns its {@link ProcessException}. */
-  static ProcessException failure(Future<?> future) throws Exception {
+  protected static ProcessException failure(Future<?> future) throws Exception {
     return failure(future, AWAIT_SECONDS);
   }
 

@@ -90,7 +90,16 @@ public final class NodeProcess implements AutoCloseable {
    */
   public static NodeProcess startMain(String name, List<String> jvmArgs, String mainClass, List<String> appArgs)
     throws IOException {
-    List<String> argv = new ArrayList<>();
+    return startMain(name, List.of(), jvmArgs, mainClass, appArgs);
+  }
+
+  /**
+   * {@link #startMain(String, List, String, List)} through {@code wrapper}, a command that runs its arguments
+   * ({@code setpriv --reuid=65534 … --}, say).
+   */
+  public static NodeProcess startMain(String name, List<String> wrapper, List<String> jvmArgs, String mainClass,
+                                      List<String> appArgs) throws IOException {
+    List<String> argv = new ArrayList<>(wrapper);
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmArgs);
     argv.add("-cp");

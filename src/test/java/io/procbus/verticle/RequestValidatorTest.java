@@ -3,6 +3,7 @@ package io.procbus.verticle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.ProcessService;
@@ -37,7 +38,8 @@ class RequestValidatorTest {
   void fullyPopulatedDataObjectsPass() {
     ProcessOptions options = new ProcessOptions().setStdin(Stdio.file("/dev/null")).setStdout(Stdio.appendTo("/tmp/o"))
       .setStderr(Stdio.stdout()).setCwd("/tmp").addEnv("A", "b").setInheritEnv(false).setNewProcessGroup(true)
-      .setNewSession(true).setLimit(1234);
+      .setNewSession(true).setLimit(1234).setUser("nobody").setGroup("nogroup").setExtraGroups(List.of("1"))
+      .setUmask(022).passFds(List.of(5));
     SpawnRequest spawn = new SpawnRequest().setCommand(List.of("ls", "-l")).setShell("ls").setOptions(options)
       .setOwner("me").setDetached(true).setTimeoutMillis(5).setKillSignal("TERM");
     assertNull(RequestValidator.check("spawn", new JsonObject().put("request", spawn.toJson())));
@@ -48,7 +50,16 @@ class RequestValidatorTest {
       .put("data", Buffer.buffer("bytes").toJson())));
     assertNull(RequestValidator.check("list", new JsonObject()));
     assertEquals(Set.of("stdin", "stdout", "stderr", "cwd", "env", "inheritEnv", "newProcessGroup", "newSession",
-      "limit"), options.toJson().fieldNames());
+      "limit", "user", "group", "extraGroups", "umask"), options.toJson().fieldNames(), "passFds has no JSON form");
+  }
+
+  /** passFds is the in-JVM engine's: the bus does not know it, so a command that sends it is malformed. */
+  @Test
+  void passFdsIsAnUnknownFieldOnTheBus() {
+    String problem = RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject()
+      .put("command", List.of("a")).put("options", new JsonObject().put("passFds", List.of(5)))));
+    assertNotNull(problem);
+    assertTrue(problem.contains("unknown field 'passFds'"), problem);
   }
 
   @Test

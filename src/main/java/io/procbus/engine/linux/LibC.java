@@ -35,6 +35,7 @@ interface LibC extends Library {
   int W_OK = 2;
   int R_OK = 4;
   int F_GETFL = 3;
+  int F_GETFD = 1;
   int F_SETFL = 4;
 
   short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -110,4 +111,14 @@ interface LibC extends Library {
   Pointer realpath(String path, Pointer resolved);
 
   void free(Pointer p);
+
+  /** Returns an error number (0 with a null {@code *result}: no such user). */
+  int getpwnam_r(String name, Pointer pwd, Pointer buf, long size, Pointer result);
+
+  int getpwuid_r(int uid, Pointer pwd, Pointer buf, long size, Pointer result);
+
+  int getgrnam_r(String name, Pointer grp, Pointer buf, long size, Pointer result);
+
+  /** -1 when {@code *ngroups} is too small, which it then holds the needed count in. */
+  int getgrouplist(String user, int group, Pointer groups, Pointer ngroups);
 }

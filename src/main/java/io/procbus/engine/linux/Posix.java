@@ -33,11 +33,22 @@ final class Posix {
 
   static native int posix_spawn_file_actions_addclosefrom_np(long fa, int from);
 
+  static native int posix_spawn_file_actions_addclose(long fa, int fd);
+
   static native int pipe2(long fds, int flags) throws LastErrorException;
 
   static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
   static native long syscall(long number, int a, int b) throws LastErrorException;
+
+  /** The raw id calls of {@link SpawnIdentity}: three word arguments (ids, or a count and an address). */
+  static native long syscall(long number, long a, long b, long c) throws LastErrorException;
+
+  static native int umask(int mask);
+
+  static native int unshare(int flags) throws LastErrorException;
+
+  static native int prctl(int option, long arg) throws LastErrorException;
 
   static native int waitid(int idType, int id, long info, int options) throws LastErrorException;
 

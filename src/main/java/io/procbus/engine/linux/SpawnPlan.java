@@ -3,8 +3,8 @@ package io.procbus.engine.linux;
 import java.util.List;
 
 /**
- * What {@link Spawner#spawn} starts: a resolved program, its argv and environment, and where each of
- * fds 0–2 goes.
+ * What {@link Spawner#spawn} starts: a resolved program, its argv and environment, where each of fds 0–2 goes,
+ * and optionally the child's identity, umask and extra inherited descriptors.
  *
  * @param path the program's path, as {@code execve} takes it
  * @param argv the argument vector, {@code argv[0]} included
@@ -13,9 +13,31 @@ import java.util.List;
  * @param stdio three redirections, for fds 0, 1 and 2
  * @param newProcessGroup whether the child leads a new process group
  * @param newSession whether the child leads a new session
+ * @param identity the user, group and groups to run as, or {@code null} for the service's
+ * @param umask the child's umask, or {@code -1} for the service's
+ * @param passFds descriptors above 2 the child keeps at the same numbers, ascending and distinct
  */
 public record SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
-                           boolean newProcessGroup, boolean newSession) {
+                           boolean newProcessGroup, boolean newSession, Identity identity, int umask,
+                           int[] passFds) {
+
+  /** A plan with the service's identity and umask and no descriptor above 2. */
+  public SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
+                   boolean newProcessGroup, boolean newSession) {
+    this(path, argv, envp, cwd, stdio, newProcessGroup, newSession, null, -1, NO_FDS);
+  }
+
+  private static final int[] NO_FDS = {};
+
+  /**
+   * Ids a child runs with, each {@code -1} (or {@code null}) to keep the service's.
+   *
+   * @param uid the real, effective and saved user id
+   * @param gid the real, effective and saved group id
+   * @param groups the supplementary groups, or {@code null}
+   */
+  public record Identity(int uid, int gid, int[] groups) {
+  }
 
   /** Where one fd goes. */
   public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout {

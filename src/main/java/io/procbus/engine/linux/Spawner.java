@@ -7,9 +7,10 @@ import io.procbus.api.ProcessException;
 import java.util.List;
 
 /**
- * Starts children with {@code posix_spawn}: pipes from {@code pipe2(O_CLOEXEC)}, only fds 0–2 reach the
- * child ({@code posix_spawn_file_actions_addclosefrom_np(3)}), an empty signal mask and default signal
- * dispositions in the child, and a pidfd to watch and signal it by.
+ * Starts children with {@code posix_spawn}: pipes from {@code pipe2(O_CLOEXEC)}, only fds 0–2 and the plan's
+ * {@code passFds} reach the child (every other fd is closed in the child), an empty signal mask and default
+ * signal dispositions in the child, and a pidfd to watch and signal it by. A plan's identity and umask are the
+ * spawning thread's for the length of the call ({@link SpawnIdentity}).
  *
  * <p>glibc reports an exec failure synchronously as posix_spawn's result, and reaps the failed child
  * itself, so a failure leaves no process and no fd behind.
@@ -45,6 +46,13 @@ public final class Spawner {
     long ints = Pointer.nativeValue(arena.ints);
     int[] parentEnds = {-1, -1, -1};
     int[] childEnds = {-1, -1, -1};
+    for (int fd : request.passFds()) {
+      try {
+        Posix.fcntl(fd, LibC.F_GETFD, 0); // before the pipes: a closed number must not pass one of them on
+      } catch (LastErrorException e) {
+        throw spawnFailed(e.getErrorCode(), "passFds: fd " + fd + ": " + Errno.describe(e.getErrorCode()));
+      }
+    }
     check(Posix.posix_spawn_file_actions_init(fa), "posix_spawn_file_actions_init");
     try {
       for (int fd = 0; fd < 3; fd++) {
@@ -69,12 +77,24 @@ public final class Spawner {
       if (cwd >= 0) {
         check(Posix.posix_spawn_file_actions_addchdir_np(fa, block + cwd), "addchdir_np");
       }
-      check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
+      check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, keep(fa, request.passFds())), "addclosefrom_np");
 
       long attr = arena.attr(request.newSession(), request.newProcessGroup());
-      int rc = Posix.posix_spawn(ints, block + path, fa, attr, block, block + envSlot * 8L);
-      if (rc != 0) {
-        throw failed(request, rc);
+      SpawnIdentity switched = request.identity() != null || request.umask() >= 0 ? SpawnIdentity.enter(request)
+        : null;
+      ProcessException failure = null;
+      try {
+        int rc = Posix.posix_spawn(ints, block + path, fa, attr, block, block + envSlot * 8L);
+        if (rc != 0) {
+          failure = failed(request, rc); // still as the child's user: what it could not open or run
+        }
+      } finally {
+        if (switched != null) {
+          switched.leave();
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
       int pid = arena.ints.getInt(0);
       int pidfd;
@@ -96,6 +116,24 @@ public final class Spawner {
       closeAll(childEnds);
       closeAll(parentEnds);
     }
+  }
+
+  /**
+   * Adds the actions that keep {@code passFds} (ascending, above 2) open in the child at the same numbers and
+   * close every other fd from 3 up to the highest of them; the first fd the final {@code closefrom} closes. glibc
+   * (2.29+) clears {@code FD_CLOEXEC} on a {@code dup2} of an fd onto itself; the gaps are closed one by one (a
+   * closed number costs the child one failed {@code close}).
+   */
+  private static int keep(long fa, int[] passFds) {
+    int from = 3;
+    for (int fd : passFds) {
+      for (int gap = from; gap < fd; gap++) {
+        check(Posix.posix_spawn_file_actions_addclose(fa, gap), "addclose");
+      }
+      check(Posix.posix_spawn_file_actions_adddup2(fa, fd, fd), "adddup2");
+      from = fd + 1;
+    }
+    return from;
   }
 
   private static final String[] STREAMS = {"stdin", "stdout", "stderr"};
