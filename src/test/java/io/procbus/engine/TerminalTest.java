@@ -144,6 +144,16 @@ public class TerminalTest extends EngineTestBase {
 
   @Test
   @Timeout(30)
+  void aTerminalChildLeadsItsProcessGroupSoItCanBeSignalledAsAGroup() throws Exception {
+    ChildProcess p = exec(terminal(80, 24), "sh", "-c", "sleep 100 & echo READY; wait");
+
+    readUntil(p, "READY\r\n");
+    await(p.sendGroupSignal(15));
+    assertEquals(-15, await(p.waitFor()));
+  }
+
+  @Test
+  @Timeout(30)
   void termIsTheCallersElseXterm256color() throws Exception {
     ChildProcess p = exec(terminal(80, 24), "sh", "-c", "echo $TERM");
     assertEquals("xterm-256color\r\n", str(await(p.communicate()).stdout()));
