@@ -1,6 +1,7 @@
 package io.procbus.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -140,6 +141,19 @@ public class TerminalTest extends EngineTestBase {
       ProcStat s = procStat(grandchild);
       return s == null || s.zombie();
     }, Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Timeout(30)
+  void closingStdinClosesOnlyTheWritingSideTheChildReadsNoEof() throws Exception {
+    ChildProcess p = exec(terminal(80, 24), "cat");
+
+    await(p.stdin().end());
+    assertFalse(completesWithin(p.waitFor(), Duration.ofMillis(300)), "cat read no end of file");
+    await(p.resize(100, 30)); // the terminal itself is still there
+    await(p.kill());
+    assertEquals(-9, await(p.waitFor()));
+    await(p.closed());
   }
 
   @Test
