@@ -141,19 +141,21 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
     if (readPipe(1) != null) {
       readPipe(1).drainAndClose();
     }
-    if (stdinPipe() != null) {
-      stdinPipe().abandon(null);
-    }
     closeTerminal();
   }
 
-  private void closeTerminal() {
-    if (terminal != null) {
-      try {
-        terminal.close();
-      } catch (IOException ignored) {
-        // our own fd: nothing to do about a failed close
-      }
+  /** A terminal's end: closes the stdin side and the held master (the reader is closed), which hangs it up. */
+  void closeTerminal() {
+    if (terminal == null) {
+      return;
+    }
+    if (stdinPipe() != null) {
+      stdinPipe().abandon(null);
+    }
+    try {
+      terminal.close();
+    } catch (IOException ignored) {
+      // our own fd: nothing to do about a failed close
     }
   }
 

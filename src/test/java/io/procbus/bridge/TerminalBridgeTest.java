@@ -123,6 +123,30 @@ class TerminalBridgeTest {
     }
   }
 
+  /** As closing a pipe's read end gives the writer EPIPE, closing a terminal's reading side hangs it up. */
+  @Test
+  @Timeout(60)
+  void closingTheOutputOfATerminalHangsItUp() throws Exception {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
+      ProcessInfo info = new ProcessInfo(t.command(SERVICE, "spawn", spawn(terminal(80, 24), "cat"))
+        .getJsonObject("body"));
+      assertEquals("message", t.command(info.getServiceAddress(), "closePipe", new JsonObject()
+        .put("id", info.getId()).put("fd", 1)).getString("type"));
+      // nothing is published before the first grant: the events, from the start, after the reply
+      t.frame(new JsonObject().put("type", "register").put("address", info.getEventAddress()));
+      t.frame(new JsonObject().put("type", "send").put("address", info.getControlAddress())
+        .put("body", new JsonObject().put("id", info.getId()).put("stdout", 65536)));
+      JsonObject exit = null;
+      while (exit == null) {
+        JsonObject f = t.read();
+        if ("exit".equals(f.getJsonObject("headers").getString("type"))) {
+          exit = f.getJsonObject("body");
+        }
+      }
+      assertEquals("HUP", exit.getString("signal"), "cat got SIGHUP: " + exit.encode());
+    }
+  }
+
   /** Under a policy the environment is the caller's allowed variables only: no TERM given, the default one. */
   @Test
   @Timeout(60)
