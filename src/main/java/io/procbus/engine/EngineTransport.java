@@ -119,6 +119,9 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
       // The child is gone without a status for us. Stop watching (the pidfd stays readable: level-triggered
       // it would spin the loop) and fail the waiters rather than leave them waiting for ever.
       pidfd.closeNow();
+      if (terminal != null) {
+        hangUp(); // the child is gone: its session ends
+      }
       exitLost(e);
       context().reportException(e);
       return;
@@ -133,7 +136,7 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
   }
 
   /**
-   * The terminal child (the session leader) exited: reads what its terminal holds, then closes the master's two
+   * The terminal child (the session leader) exited: reads what its terminal holds, then closes the master's three
    * fds, which hangs the terminal up for anything still holding it (a background grandchild), so that the exit is
    * reported after the output and the session ends with it.
    */
