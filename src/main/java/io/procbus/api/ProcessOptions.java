@@ -51,6 +51,7 @@ public class ProcessOptions {
   private List<String> extraGroups;
   private int umask = DEFAULT_UMASK;
   private List<Integer> passFds = List.of();
+  private TerminalSize terminal;
 
   /** Options with every default. */
   public ProcessOptions() {
@@ -72,6 +73,7 @@ public class ProcessOptions {
     this.extraGroups = other.extraGroups == null ? null : new ArrayList<>(other.extraGroups);
     this.umask = other.umask;
     this.passFds = other.passFds;
+    this.terminal = other.terminal == null ? null : new TerminalSize(other.terminal);
   }
 
   /** Reads the JSON form. */
@@ -253,6 +255,23 @@ public class ProcessOptions {
   @GenIgnore
   public ProcessOptions passFds(List<Integer> fds) {
     this.passFds = fds == null ? List.of() : List.copyOf(fds);
+    return this;
+  }
+
+  /**
+   * The pseudo-terminal the child runs on, as its window size, or {@code null} (the default) for none. With a
+   * terminal, stdin, stdout and stderr must be left unset: the child gets one pseudo-terminal as fds 0, 1 and
+   * 2, leads a new session with it as its controlling terminal, and its output (stderr included) is read as
+   * stdout; what is written to stdin is typed into the terminal (Ctrl-C is the byte {@code 0x03}). Unless the
+   * environment given here sets {@code TERM}, the child gets {@code TERM=xterm-256color}.
+   */
+  public TerminalSize getTerminal() {
+    return terminal;
+  }
+
+  /** Sets the pseudo-terminal's window size; {@code null} for no terminal. */
+  public ProcessOptions setTerminal(TerminalSize terminal) {
+    this.terminal = terminal;
     return this;
   }
 

@@ -258,4 +258,14 @@ public class CredentialsTest extends EngineTestBase {
     }
     return all;
   }
+
+  @Test
+  @Timeout(30)
+  void aTerminalChildRunsAsItsUserOnATerminalItOwns() throws Exception {
+    ChildProcess p = exec(opts().setUser("nobody").setTerminal(new io.procbus.api.TerminalSize(80, 24)),
+      "sh", "-c", "t=$(tty) && stat -c %U \"$t\" && id -un && stty size");
+    CommunicateResult r = await(p.communicate(null));
+    assertEquals("nobody\r\nnobody\r\n24 80\r\n", str(r.stdout()));
+    assertEquals(0, r.returnCode());
+  }
 }

@@ -1,5 +1,6 @@
 package io.procbus.engine.linux;
 
+import io.procbus.api.TerminalSize;
 import java.util.List;
 
 /**
@@ -16,15 +17,17 @@ import java.util.List;
  * @param identity the user, group and groups to run as, or {@code null} for the service's
  * @param umask the child's umask, or {@code -1} for the service's
  * @param passFds descriptors above 2 the child keeps at the same numbers, ascending and distinct
+ * @param terminal the window size of the pseudo-terminal the child runs on (every fd a {@link Terminal}, and the
+ *     child leads a new session), or {@code null} for none
  */
 public record SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
                            boolean newProcessGroup, boolean newSession, Identity identity, int umask,
-                           int[] passFds) {
+                           int[] passFds, TerminalSize terminal) {
 
-  /** A plan with the service's identity and umask and no descriptor above 2. */
+  /** A plan with the service's identity and umask, no descriptor above 2 and no terminal. */
   public SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
                    boolean newProcessGroup, boolean newSession) {
-    this(path, argv, envp, cwd, stdio, newProcessGroup, newSession, null, -1, NO_FDS);
+    this(path, argv, envp, cwd, stdio, newProcessGroup, newSession, null, -1, NO_FDS, null);
   }
 
   private static final int[] NO_FDS = {};
@@ -40,7 +43,11 @@ public record SpawnPlan(String path, List<String> argv, List<String> envp, Strin
   }
 
   /** Where one fd goes. */
-  public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout {
+  public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout, Terminal {
+  }
+
+  /** The slave side of the plan's pseudo-terminal; the engine keeps the master. */
+  public record Terminal() implements Redirect {
   }
 
   /** A new pipe; the engine keeps the other end (non-blocking, close-on-exec). */
