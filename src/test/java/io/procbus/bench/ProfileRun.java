@@ -17,9 +17,8 @@ import jdk.jfr.Recording;
 /**
  * One workload on one implementation under a JFR recording, for {@code bench/profile}: W1 (spawn
  * {@code /bin/true}, 32 in flight), W2 ({@code head -c /dev/zero} read to its end) or W2x8 (eight of them at
- * once) on the engine or through
- * the local bus, repeated for a number of seconds after a warm-up; then {@link JfrSummary} writes the profile's
- * top frames. {@code bus-1loop} is the local bus in a Vert.x with one event loop, so that the client's
+ * once) on the engine or through the local bus, repeated for a number of seconds after a warm-up; then
+ * {@link JfrSummary} writes the profile's top frames. {@code bus-1loop} is the local bus in a Vert.x with one event loop, so that the client's
  * consumer runs on the service's thread and no chunk crosses threads. Not a test.
  *
  * <p>Usage: {@code ProfileRun W1|W2|W2x8 engine|bus|bus-1loop SECONDS OUT.jfr SUMMARY.txt}
