@@ -16,11 +16,12 @@ import jdk.jfr.Recording;
 
 /**
  * One workload on one implementation under a JFR recording, for {@code bench/profile}: W1 (spawn
- * {@code /bin/true}, 32 in flight) or W2 ({@code head -c /dev/zero} read to its end) on the engine or through
- * the local bus, repeated for a number of seconds after a warm-up; then {@link JfrSummary} writes the profile's
- * top frames. Not a test.
+ * {@code /bin/true}, 32 in flight), W2 ({@code head -c /dev/zero} read to its end) or W2x8 (eight of them at
+ * once) on the engine or through the local bus, repeated for a number of seconds after a warm-up; then
+ * {@link JfrSummary} writes the profile's top frames. {@code bus-1loop} is the local bus in a Vert.x with one event loop, so that the client's
+ * consumer runs on the service's thread and no chunk crosses threads. Not a test.
  *
- * <p>Usage: {@code ProfileRun W1|W2 engine|bus SECONDS OUT.jfr SUMMARY.txt}
+ * <p>Usage: {@code ProfileRun W1|W2|W2x8 engine|bus|bus-1loop SECONDS OUT.jfr SUMMARY.txt}
  */
 public final class ProfileRun {
 
@@ -33,10 +34,14 @@ public final class ProfileRun {
     long seconds = Long.parseLong(args[2]);
     Path jfr = Path.of(args[3]);
     Path summary = Path.of(args[4]);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    if (impl.equals("bus-1loop")) {
+      options.setEventLoopPoolSize(1);
+    }
+    Vertx vertx = Vertx.vertx(options);
     try {
       ProcessEngine engine;
-      if (impl.equals("bus")) {
+      if (impl.startsWith("bus")) {
         JsonObject limits = new JsonObject().put("maxProcesses", 4096).put("maxProcessesPerOwner", 4096);
         vertx.deployVerticle(new ProcessVerticle(), new DeploymentOptions().setConfig(new JsonObject()
           .put("limits", limits))).await(30, TimeUnit.SECONDS);
@@ -47,7 +52,8 @@ public final class ProfileRun {
       Step step = workload.equals("W1") ? () -> {
         Workloads.spawnTrue(vertx, engine, 500, 32);
         return new long[] {500, 0};
-      } : () -> new long[] {256L << 20, Workloads.readZeros(engine, 1, 256L << 20)};
+      } : workload.equals("W2x8") ? () -> new long[] {256L << 20, Workloads.readZeros(engine, 8, 32L << 20)}
+        : () -> new long[] {256L << 20, Workloads.readZeros(engine, 1, 256L << 20)};
       step.run(); // warm-up
       step.run();
       long units = 0;
