@@ -43,7 +43,10 @@ public final class Console {
     "/console.css", new String[] {"console.css", "text/css; charset=utf-8"},
     "/favicon.svg", new String[] {"favicon.svg", "image/svg+xml"},
     "/vendor/sockjs.min.js", new String[] {"vendor/sockjs.min.js", "text/javascript; charset=utf-8"},
-    "/vendor/vertx-eventbus.js", new String[] {"vendor/vertx-eventbus.js", "text/javascript; charset=utf-8"});
+    "/vendor/vertx-eventbus.js", new String[] {"vendor/vertx-eventbus.js", "text/javascript; charset=utf-8"},
+    "/vendor/xterm.js", new String[] {"vendor/xterm.js", "text/javascript; charset=utf-8"},
+    "/vendor/addon-fit.js", new String[] {"vendor/addon-fit.js", "text/javascript; charset=utf-8"},
+    "/vendor/xterm.css", new String[] {"vendor/xterm.css", "text/css; charset=utf-8"});
 
   private record Asset(Buffer body, String contentType, String etag) {
   }

@@ -94,10 +94,12 @@ class ConsoleIT {
   @Timeout(60)
   void filesAreServedWithTheirTypesAndAStrictPolicy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    Map<String, String> types = Map.of("/", "text/html; charset=utf-8", "/console.js", "text/javascript; charset=utf-8",
-      "/console.css", "text/css; charset=utf-8", "/vendor/sockjs.min.js", "text/javascript; charset=utf-8",
-      "/vendor/vertx-eventbus.js", "text/javascript; charset=utf-8", "/favicon.svg", "image/svg+xml",
-      "/config.json", "application/json");
+    String js = "text/javascript; charset=utf-8";
+    Map<String, String> types = Map.ofEntries(Map.entry("/", "text/html; charset=utf-8"), Map.entry("/console.js", js),
+      Map.entry("/console.css", "text/css; charset=utf-8"), Map.entry("/vendor/sockjs.min.js", js),
+      Map.entry("/vendor/vertx-eventbus.js", js), Map.entry("/vendor/xterm.js", js),
+      Map.entry("/vendor/addon-fit.js", js), Map.entry("/vendor/xterm.css", "text/css; charset=utf-8"),
+      Map.entry("/favicon.svg", "image/svg+xml"), Map.entry("/config.json", "application/json"));
     for (Map.Entry<String, String> e : types.entrySet()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + e.getKey())).build(),
         HttpResponse.BodyHandlers.ofString());
