@@ -40,6 +40,7 @@ public final class Console {
   private static final Map<String, String[]> FILES = Map.of(
     "/", new String[] {"index.html", "text/html; charset=utf-8"},
     "/console.js", new String[] {"console.js", "text/javascript; charset=utf-8"},
+    "/terminal.js", new String[] {"terminal.js", "text/javascript; charset=utf-8"},
     "/console.css", new String[] {"console.css", "text/css; charset=utf-8"},
     "/favicon.svg", new String[] {"favicon.svg", "image/svg+xml"},
     "/vendor/sockjs.min.js", new String[] {"vendor/sockjs.min.js", "text/javascript; charset=utf-8"},

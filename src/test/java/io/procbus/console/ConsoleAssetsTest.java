@@ -63,18 +63,20 @@ class ConsoleAssetsTest {
       assertTrue(script.group(1).contains("src=\""), "a script with a src: " + script.group());
       assertEquals("", script.group(2).strip(), "no inline script: " + script.group());
     }
-    assertEquals(5, scripts);
+    assertEquals(6, scripts);
     assertFalse(Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no on* handler");
     assertFalse(Pattern.compile("<style|\\sstyle\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no inline style");
     assertFalse(html.contains("http://") || html.contains("https://") || html.contains("//cdn"), "nothing external");
   }
 
   @Test
-  void theConsoleScriptUsesNoHtmlSinkAndNoEval() throws Exception {
-    String js = Files.readString(CONSOLE.resolve("console.js"));
-    for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-      "new Function", "setTimeout('", "setInterval('")) {
-      assertFalse(js.contains(sink), "console.js uses " + sink);
+  void theConsoleScriptsUseNoHtmlSinkAndNoEval() throws Exception {
+    for (String file : List.of("console.js", "terminal.js")) {
+      String js = Files.readString(CONSOLE.resolve(file));
+      for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+        "new Function", "setTimeout('", "setInterval('")) {
+        assertFalse(js.contains(sink), file + " uses " + sink);
+      }
     }
   }
 

@@ -95,7 +95,7 @@ class ConsoleIT {
   void filesAreServedWithTheirTypesAndAStrictPolicy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String js = "text/javascript; charset=utf-8";
-    Map<String, String> types = Map.ofEntries(Map.entry("/", "text/html; charset=utf-8"), Map.entry("/console.js", js),
+    Map<String, String> types = Map.ofEntries(Map.entry("/", "text/html; charset=utf-8"), Map.entry("/console.js", js), Map.entry("/terminal.js", js),
       Map.entry("/console.css", "text/css; charset=utf-8"), Map.entry("/vendor/sockjs.min.js", js),
       Map.entry("/vendor/vertx-eventbus.js", js), Map.entry("/vendor/xterm.js", js),
       Map.entry("/vendor/addon-fit.js", js), Map.entry("/vendor/xterm.css", "text/css; charset=utf-8"),
