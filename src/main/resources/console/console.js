@@ -318,7 +318,10 @@
     selected = id;
     const rec = id && procs.get(id);
     $('detail').hidden = !rec;
-    if (rec && rec.info.terminal && !rec.view) rec.view = terminalView({ rec });
+    if (rec && rec.info.terminal && !rec.view) {
+      rec.view = terminalView({ rec });
+      rec.view.fix(rec.info.terminal); // another's terminal: shown at its size, never resized from here
+    }
     if (rec && !rec.registered && !rec.replayed && rec.info.eventAddress) {
       if (rec.info.state !== 'CLOSED') {
         watch(rec);

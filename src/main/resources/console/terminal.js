@@ -68,18 +68,36 @@
     term.onData((text) => onInput(encoder.encode(text)));
     // bytes that are not text (some mouse reports): one byte per character
     term.onBinary((text) => onInput(Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff)));
-    term.onResize(({ cols, rows }) => onResize(cols, rows));
+    // the size shown on the host too (data-cols, data-rows): what the process's terminal was last told
+    const mark = () => {
+      host.dataset.cols = String(term.cols);
+      host.dataset.rows = String(term.rows);
+    };
+    term.onResize(({ cols, rows }) => {
+      mark();
+      onResize(cols, rows);
+    });
+    let fixed = false;
     const view = {
       term,
       host,
       /** The size fitting the area now, or the default when it is not laid out. */
       proposed() {
         const d = fit.proposeDimensions();
-        return d && d.cols > 0 && d.rows > 0 ? { cols: d.cols, rows: d.rows } : { ...DEFAULT_SIZE };
+        const size = d && d.cols > 0 && d.rows > 0 ? { cols: d.cols, rows: d.rows } : { ...DEFAULT_SIZE };
+        term.resize(size.cols, size.rows); // not told to the process: it starts with this size
+        mark();
+        return size;
       },
-      /** Resizes to the area (onResize follows when the size changed). */
+      /** Resizes to the area (onResize follows when the size changed), unless the size is fixed. */
       fit() {
-        if (!host.hidden && host.clientWidth > 0) fit.fit();
+        if (!fixed && !host.hidden && host.clientWidth > 0) fit.fit();
+      },
+      /** Keeps the view at a process's own size ({cols, rows}): one this page does not size. */
+      fix(size) {
+        fixed = true;
+        if (size && size.cols > 0 && size.rows > 0) term.resize(size.cols, size.rows);
+        mark();
       },
       write(bytes) {
         term.write(bytes);
