@@ -573,8 +573,17 @@
     if (cwd) request.options.cwd = cwd;
     // a terminal: its view is made first, so the process starts with the size it is shown at
     const holder = { rec: null };
-    const view = $('start-terminal').checked ? terminalView(holder) : null;
-    if (view) request.options.terminal = view.proposed();
+    let view = null;
+    if ($('start-terminal').checked) {
+      // laid out where it will be shown (alone in the terminal area), so that it can be measured in cells
+      for (const other of procs.values()) if (other.view) other.view.show(false);
+      $('detail').hidden = false;
+      $('output').hidden = true;
+      $('stdin').hidden = true;
+      $('terminal-area').hidden = false;
+      view = terminalView(holder);
+      request.options.terminal = view.proposed();
+    }
     $('start-button').disabled = true;
     try {
       const info = await call(service(), 'spawn', { request });
@@ -585,7 +594,11 @@
       watch(rec);
       select(rec.id);
     } catch (err) {
-      if (view) view.dispose();
+      if (view) {
+        view.dispose();
+        if (!selected) $('detail').hidden = true;
+        render();
+      }
       showError(err, 'start ' + argv.join(' '));
     } finally {
       $('start-button').disabled = false;

@@ -37,6 +37,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -256,32 +257,32 @@ class ConsoleIT {
       wait.until(ExpectedConditions.textToBe(By.id("exit-status"), "running"));
       assertFalse(browser.findElement(By.id("output")).isDisplayed(), "the terminal replaces the text output");
       WebElement host = wait.until(ExpectedConditions.visibilityOfElementLocated(TERMINAL));
-      WebElement keys = host.findElement(By.cssSelector(".xterm-helper-textarea"));
+      host.click(); // keys then go to the focused element: the view's own (hidden) text area
       String size = host.getAttribute("data-rows") + " " + host.getAttribute("data-cols");
       assertTrue(size.matches("[1-9][0-9]* [1-9][0-9]*"), size);
 
-      keys.sendKeys("stty size" + Keys.ENTER);
+      type(browser, "stty size" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains(size));
       assertEquals("inline-block", ((JavascriptExecutor) browser).executeScript("return getComputedStyle(document"
         + ".querySelector('#terminal-area .terminal-host:not([hidden]) .xterm-rows span')).display"),
         "xterm.js's computed rules apply, through the constructed style sheet");
-      keys.sendKeys("echo hi" + Keys.ENTER);
+      type(browser, "echo hi" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains("hi"));
 
-      keys.sendKeys("echo started; sleep 100" + Keys.ENTER);
+      type(browser, "echo started; sleep 100" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains("started"));
-      keys.sendKeys(Keys.chord(Keys.CONTROL, "c"));
-      keys.sendKeys("echo status-$?" + Keys.ENTER);
+      new Actions(browser).keyDown(Keys.CONTROL).sendKeys("c").keyUp(Keys.CONTROL).perform();
+      type(browser, "echo status-$?" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains("status-130")); // 128 + SIGINT: the sleep was interrupted
 
       String cols = host.getAttribute("data-cols");
       browser.manage().window().setSize(new Dimension(900, 800));
       wait.until(d -> !cols.equals(host.getAttribute("data-cols")));
       String resized = host.getAttribute("data-rows") + " " + host.getAttribute("data-cols");
-      keys.sendKeys("stty size" + Keys.ENTER);
+      type(browser, "stty size" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains(resized));
 
-      keys.sendKeys("exit 3" + Keys.ENTER);
+      type(browser, "exit 3" + Keys.ENTER);
       wait.until(ExpectedConditions.textToBe(By.id("exit-status"), "exited with code 3"));
       wait.until(d -> terminalRows(d).contains("[exited with code 3]"));
       assertEquals("procbus console", browser.getTitle());
@@ -289,6 +290,11 @@ class ConsoleIT {
       screenshot(browser, Path.of("target", "console-screenshot-terminal.png"));
       browser.quit();
     }
+  }
+
+  /** Types into the focused element. */
+  private static void type(WebDriver browser, CharSequence keys) {
+    new Actions(browser).sendKeys(keys).perform();
   }
 
   /** The rows the visible terminal view shows, as text, trailing blanks removed. */
