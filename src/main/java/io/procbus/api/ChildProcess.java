@@ -83,6 +83,16 @@ public interface ChildProcess {
    */
   Future<Void> sendGroupSignal(int signum);
 
+  /**
+   * Sets the window size of the child's pseudo-terminal ({@link ProcessOptions#setTerminal}); the kernel sends
+   * SIGWINCH to the terminal's foreground process group.
+   *
+   * <p><em>Errors:</em> {@link ErrorCode#INVALID_ARGUMENT} when the child has no terminal or a side is outside
+   * {@value TerminalSize#MIN}–{@value TerminalSize#MAX}; {@link ErrorCode#PROCESS_LOOKUP} once the exit was
+   * observed.
+   */
+  Future<Void> resize(int cols, int rows);
+
   /** SIGTERM. asyncio: {@code terminate()}. */
   default Future<Void> terminate() {
     return sendSignal(Signal.TERM.number());

@@ -34,6 +34,7 @@ public class ProcessInfo {
   private ProcessState state = ProcessState.RUNNING;
   private ExitStatus exitStatus;
   private long startedAt;
+  private TerminalSize terminal;
 
   /** An empty info. */
   public ProcessInfo() {
@@ -235,6 +236,20 @@ public class ProcessInfo {
   /** Sets when it started. */
   public ProcessInfo setStartedAt(long startedAt) {
     this.startedAt = startedAt;
+    return this;
+  }
+
+  /**
+   * The window size of the process's pseudo-terminal (the latest {@code resize}), or {@code null} when it runs
+   * without one. A terminal process's output is its stdout; it has no stderr stream.
+   */
+  public TerminalSize getTerminal() {
+    return terminal;
+  }
+
+  /** Sets the terminal's window size. */
+  public ProcessInfo setTerminal(TerminalSize terminal) {
+    this.terminal = terminal;
     return this;
   }
 

@@ -37,6 +37,7 @@ public class ProcessOptions {
   private boolean newProcessGroup = DEFAULT_NEW_PROCESS_GROUP;
   private boolean newSession = DEFAULT_NEW_SESSION;
   private int limit = DEFAULT_LIMIT;
+  private TerminalSize terminal;
 
   /** Options with every default. */
   public ProcessOptions() {
@@ -53,6 +54,7 @@ public class ProcessOptions {
     this.newProcessGroup = other.newProcessGroup;
     this.newSession = other.newSession;
     this.limit = other.limit;
+    this.terminal = other.terminal == null ? null : new TerminalSize(other.terminal);
   }
 
   /** Reads the JSON form. */
@@ -169,6 +171,23 @@ public class ProcessOptions {
   /** Sets the buffer limit; it must be positive. */
   public ProcessOptions setLimit(int limit) {
     this.limit = limit;
+    return this;
+  }
+
+  /**
+   * The pseudo-terminal the child runs on, as its window size, or {@code null} (the default) for none. With a
+   * terminal, stdin, stdout and stderr must be left unset: the child gets one pseudo-terminal as fds 0, 1 and
+   * 2, leads a new session with it as its controlling terminal, and its output (stderr included) is read as
+   * stdout; what is written to stdin is typed into the terminal (Ctrl-C is the byte {@code 0x03}). Unless the
+   * environment given here sets {@code TERM}, the child gets {@code TERM=xterm-256color}.
+   */
+  public TerminalSize getTerminal() {
+    return terminal;
+  }
+
+  /** Sets the pseudo-terminal's window size; {@code null} for no terminal. */
+  public ProcessOptions setTerminal(TerminalSize terminal) {
+    this.terminal = terminal;
     return this;
   }
 

@@ -89,6 +89,14 @@ public interface ProcessService {
    */
   Future<Void> signal(String id, String owner, String signal, boolean group);
 
+  /**
+   * Sets the window size of a process's pseudo-terminal (see {@link ProcessOptions#getTerminal()}); the kernel
+   * sends SIGWINCH to the terminal's foreground process group. <em>Errors:</em> {@code UNKNOWN_PROCESS},
+   * {@code NOT_OWNER}, {@code INVALID_ARGUMENT} (the process has no terminal, or a side is outside 1–65535),
+   * {@code PROCESS_LOOKUP} after exit.
+   */
+  Future<Void> resize(String id, String owner, int cols, int rows);
+
   /** The state of one process (anyone may ask). <em>Errors:</em> {@code UNKNOWN_PROCESS}. */
   Future<ProcessInfo> info(String id);
 

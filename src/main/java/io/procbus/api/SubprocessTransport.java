@@ -31,6 +31,12 @@ public interface SubprocessTransport {
   /** Sends a signal to the child's process group; see {@link ChildProcess#sendGroupSignal}. */
   Future<Void> sendGroupSignal(int signum);
 
+  /** The window size of the child's pseudo-terminal (the latest resize), or {@code null} when it has none. */
+  TerminalSize terminalSize();
+
+  /** Sets the window size of the child's pseudo-terminal; see {@link ChildProcess#resize}. */
+  Future<Void> resize(int cols, int rows);
+
   /** SIGTERM. asyncio: {@code terminate()}. */
   default Future<Void> terminate() {
     return sendSignal(Signal.TERM.number());

@@ -31,7 +31,7 @@ final class CommandForwarder {
   static final long CHILD_TIMEOUT_MILLIS = 3_600_000;
 
   private static final Set<String> ACTIONS = Set.of("spawn", "run", "writeStdin", "closeStdin", "closePipe",
-    "closeProcess", "signal", "info", "replay", "list", "nodes", "renewLease", "release");
+    "closeProcess", "signal", "resize", "info", "replay", "list", "nodes", "renewLease", "release");
   private static final Set<String> CHILD_ACTIONS = Set.of("run", "writeStdin", "closeStdin");
 
   private final Vertx vertx;

@@ -130,9 +130,11 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
       }
     });
     ProcessOptions sent = new ProcessOptions(options);
-    sent.setStdin(withDefault(sent.getStdin(), defaultMode));
-    sent.setStdout(withDefault(sent.getStdout(), defaultMode));
-    sent.setStderr(withDefault(sent.getStderr(), defaultMode));
+    if (sent.getTerminal() == null) { // a terminal child's streams are its terminal: sent unset, as given
+      sent.setStdin(withDefault(sent.getStdin(), defaultMode));
+      sent.setStdout(withDefault(sent.getStdout(), defaultMode));
+      sent.setStderr(withDefault(sent.getStderr(), defaultMode));
+    }
     return request.setOptions(sent);
   }
 

@@ -61,6 +61,7 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
     pipes(info.isStdinPipe() ? new RemoteStdin(this, info.getMaxStdinMessageBytes()) : null,
       info.isStdoutPipe() ? new RemoteReadPipe(this, 1, window) : null,
       info.isStderrPipe() ? new RemoteReadPipe(this, 2, window) : null);
+    terminal(info.getTerminal());
     holdOpen(); // the event stream: connectionLost comes with the service's closed event
   }
 
@@ -243,6 +244,12 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
     Signal named = Signal.of(signum);
     String wire = named != null ? named.name() : Integer.toString(signum);
     return instance.commands().signal(info.getId(), client.owner(), wire, group)
+      .recover(e -> Future.failedFuture(FailureCodec.toProcessException(e)));
+  }
+
+  @Override
+  protected Future<Void> resizeTerminal(int cols, int rows) {
+    return instance.commands().resize(info.getId(), client.owner(), cols, rows)
       .recover(e -> Future.failedFuture(FailureCodec.toProcessException(e)));
   }
 

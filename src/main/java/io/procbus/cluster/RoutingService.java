@@ -231,6 +231,11 @@ public final class RoutingService implements ProcessService {
     return local.signal(id, owner, signal, group);
   }
 
+  @Override
+  public Future<Void> resize(String id, String owner, int cols, int rows) {
+    return local.resize(id, owner, cols, rows);
+  }
+
   /**
    * This instance's process {@code id}; on the shared address, a process this instance does not hold is asked
    * of every other live instance in turn, so that a caller (a bridge looking up an owner) need not know where a

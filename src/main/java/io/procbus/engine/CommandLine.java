@@ -5,6 +5,7 @@ import io.procbus.api.ProcessException;
 import io.procbus.api.ProcessOptions;
 import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
+import io.procbus.api.TerminalSize;
 import io.procbus.engine.linux.Errno;
 import io.procbus.engine.linux.NativeFiles;
 import io.procbus.engine.linux.SpawnPlan;
@@ -25,6 +26,10 @@ final class CommandLine {
   static final int ARG_MAX = 2 * 1024 * 1024;
   /** Linux's limit on one argument or environment string (32 pages). */
   static final int MAX_ARG_STRLEN = 32 * 4096;
+  /** {@code TERM} of a terminal child whose options set none. */
+  static final String DEFAULT_TERM = "xterm-256color";
+  private static final List<SpawnPlan.Redirect> TERMINAL = List.of(new SpawnPlan.Terminal(), new SpawnPlan.Terminal(),
+    new SpawnPlan.Terminal());
 
   private CommandLine() {
   }
@@ -54,8 +59,12 @@ final class CommandLine {
     if (options.getCwd() != null) {
       checkText(options.getCwd(), "cwd");
     }
+    TerminalSize terminal = terminal(options);
     Map<String, String> env = environment(options);
-    List<SpawnPlan.Redirect> stdio = List.of(
+    if (terminal != null && !options.getEnv().containsKey("TERM")) {
+      env.put("TERM", DEFAULT_TERM); // the service's own TERM describes its terminal, not this one
+    }
+    List<SpawnPlan.Redirect> stdio = terminal != null ? TERMINAL : List.of(
       redirect(0, options.getStdin(), defaultMode),
       redirect(1, options.getStdout(), defaultMode),
       redirect(2, options.getStderr(), defaultMode));
@@ -64,7 +73,28 @@ final class CommandLine {
     checkSize(argv, envp);
     String path = resolve(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH));
     return new SpawnPlan(path, List.copyOf(argv), envp, options.getCwd(), stdio, options.isNewProcessGroup(),
-      options.isNewSession());
+      options.isNewSession(), terminal);
+  }
+
+  /** The checked terminal size of {@code options}, or {@code null}: with one, no stream may be set. */
+  private static TerminalSize terminal(ProcessOptions options) {
+    TerminalSize t = options.getTerminal();
+    if (t == null) {
+      return null;
+    }
+    String problem = TerminalSize.problem(t.getCols(), t.getRows());
+    if (problem != null) {
+      throw invalid(problem);
+    }
+    String[] names = {"stdin", "stdout", "stderr"};
+    Stdio[] set = {options.getStdin(), options.getStdout(), options.getStderr()};
+    for (int fd = 0; fd < 3; fd++) {
+      if (set[fd] != null) {
+        throw invalid("terminal and " + names[fd] + " conflict: a terminal child's stdin, stdout and stderr are "
+          + "its terminal (leave " + names[fd] + " unset)");
+      }
+    }
+    return new TerminalSize(t);
   }
 
   private static Map<String, String> environment(ProcessOptions options) {

@@ -2,19 +2,23 @@ package io.procbus.engine;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ExitStatus;
 import io.procbus.api.ProcessException;
 import io.procbus.api.Signal;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
+import io.procbus.api.TerminalSize;
 import io.procbus.engine.linux.Errno;
 import io.procbus.engine.linux.Pidfd;
+import io.procbus.engine.linux.Pty;
 import io.procbus.engine.linux.SpawnedChild;
 import io.procbus.streams.BaseSubprocessTransport;
 import io.procbus.streams.ChildContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -27,16 +31,25 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
   private final LocalProcessEngine engine;
   private final boolean groupLeader;
   private final LoopFd pidfd;
+  /**
+   * A terminal child's pseudo-terminal master, held (not watched) until the exit is known: while it is open, the
+   * reader and the stdin side may close their own fds (at EIO, at a hang-up) without hanging the terminal up under a
+   * child that is still exiting. Null without a terminal.
+   */
+  private final FileDescriptor terminal;
 
+  /** {@code size}: the size of the child's pseudo-terminal ({@link SpawnedChild#terminalFd()}), or null. */
   EngineTransport(LocalProcessEngine engine, ChildContext on, SubprocessProtocol protocol, SpawnedChild child,
-                  boolean groupLeader) {
+                  boolean groupLeader, TerminalSize size) {
     super(on, protocol, child.pid());
     this.engine = engine;
     this.groupLeader = groupLeader;
     this.pidfd = new LoopFd(child.pidfd(), ops -> dispatch(this::onExitReadable));
+    this.terminal = child.terminalFd() >= 0 ? new FileDescriptor(child.terminalFd()) : null;
     pipes(child.stdinFd() >= 0 ? new StdinPipe(this, child.stdinFd()) : null,
-      child.stdoutFd() >= 0 ? new PipeReader(this, 1, child.stdoutFd()) : null,
-      child.stderrFd() >= 0 ? new PipeReader(this, 2, child.stderrFd()) : null);
+      child.stdoutFd() >= 0 ? new PipeReader(this, 1, child.stdoutFd(), terminal != null) : null,
+      child.stderrFd() >= 0 ? new PipeReader(this, 2, child.stderrFd(), false) : null);
+    terminal(size);
   }
 
   /**
@@ -89,6 +102,7 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
   private void abortStart(LoopFd[] fds, Throwable error) {
     Pidfd.sendSignal(pidfd.intValue(), Signal.KILL.number());
     Pidfd.reapBlocking(pidfd.intValue());
+    closeTerminal();
     for (LoopFd fd : fds) {
       if (fd != null) {
         fd.closeNow();
@@ -111,8 +125,42 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
     }
     if (status != null) {
       pidfd.closeNow();
+      if (terminal != null) {
+        hangUp();
+      }
       childExited(status);
     }
+  }
+
+  /**
+   * The terminal child (the session leader) exited: reads what its terminal holds, then closes the master's two
+   * fds, which hangs the terminal up for anything still holding it (a background grandchild), so that the exit is
+   * reported after the output and the session ends with it.
+   */
+  private void hangUp() {
+    if (readPipe(1) != null) {
+      readPipe(1).drainAndClose();
+    }
+    if (stdinPipe() != null) {
+      stdinPipe().abandon(null);
+    }
+    closeTerminal();
+  }
+
+  private void closeTerminal() {
+    if (terminal != null) {
+      try {
+        terminal.close();
+      } catch (IOException ignored) {
+        // our own fd: nothing to do about a failed close
+      }
+    }
+  }
+
+  /** The child is given up or its exit lost: the terminal goes too. */
+  @Override
+  protected void finishing(Throwable error) {
+    closeTerminal();
   }
 
   // --- what differs from a remote child
@@ -137,6 +185,17 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
     ErrorCode code = errno == Errno.ESRCH ? ErrorCode.PROCESS_LOOKUP : ErrorCode.INVALID_ARGUMENT;
     return Future.failedFuture(new ProcessException(code, "signal " + Signal.nameOf(signum) + " to " + pid() + ": "
       + Errno.describe(errno), errno));
+  }
+
+  @Override
+  protected Future<Void> resizeTerminal(int cols, int rows) {
+    if (!terminal.isOpen()) {
+      return Future.failedFuture(new ProcessException(ErrorCode.PROCESS_LOOKUP, "the terminal of process " + pid()
+        + " is closed: not resized"));
+    }
+    int errno = Pty.resize(terminal.intValue(), cols, rows);
+    return errno == 0 ? Future.succeededFuture() : Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT,
+      "resize of the terminal of " + pid() + ": " + Errno.describe(errno), errno));
   }
 
   @Override

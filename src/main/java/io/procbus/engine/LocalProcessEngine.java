@@ -88,13 +88,13 @@ public final class LocalProcessEngine extends AbstractProcessEngine {
         }
         requireEpoll(context);
         SpawnPlan request = CommandLine.build(argv(command), options, defaultMode);
-        boolean leader = request.newProcessGroup() || request.newSession();
+        boolean leader = request.newProcessGroup() || request.newSession() || request.terminal() != null;
         starter.apply(protocol -> {
           SpawnedChild child = Spawner.spawn(request);
           if (watchdog != null) {
             watchdog.spawned(child.pid());
           }
-          EngineTransport transport = new EngineTransport(this, bound, protocol, child, leader);
+          EngineTransport transport = new EngineTransport(this, bound, protocol, child, leader, request.terminal());
           live.add(transport);
           if (isClosed()) {
             transport.kill(); // started while the engine closed: do not let it outlive the close

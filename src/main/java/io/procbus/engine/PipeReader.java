@@ -2,6 +2,8 @@ package io.procbus.engine;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.Errors;
+import io.procbus.engine.linux.Errno;
 import io.procbus.streams.ReadPipe;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
@@ -23,11 +25,14 @@ final class PipeReader extends ReadPipe {
 
   private final EngineTransport owner;
   private final LoopFd fd;
+  /** Whether {@code fd} is a pseudo-terminal's master, whose end is {@code EIO} rather than EOF. */
+  private final boolean terminal;
 
-  PipeReader(EngineTransport owner, int childFd, int fd) {
+  PipeReader(EngineTransport owner, int childFd, int fd, boolean terminal) {
     super(owner, childFd);
     this.owner = owner;
     this.fd = new LoopFd(fd, ops -> owner.dispatch(this::onReadable));
+    this.terminal = terminal;
   }
 
   LoopFd loopFd() {
@@ -69,7 +74,8 @@ final class PipeReader extends ReadPipe {
     try {
       n = fd.fd().read(scratch, 0, scratch.capacity());
     } catch (IOException e) {
-      lose(e);
+      // a terminal's master reads EIO once no slave fd is left: its EOF
+      lose(terminal && e instanceof Errors.NativeIoException nie && nie.expectedErr() == -Errno.EIO ? null : e);
       return 0;
     }
     if (n < 0) {
@@ -83,6 +89,12 @@ final class PipeReader extends ReadPipe {
       deliver(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)));
     }
     return n;
+  }
+
+  /** Reads what the pipe holds, then closes it (a terminal's hang-up). */
+  void drainAndClose() {
+    drainAtExit();
+    lose(null);
   }
 
   @Override

@@ -32,7 +32,7 @@ import java.util.regex.PatternSyntaxException;
  * principal's name or a role), {@code size} (argv and environment bytes), {@code shell}, {@code program} (resolved to an absolute path on the policy's
  * search path, never the caller's {@code PATH}), {@code args}, {@code env}, {@code cwd} (inside a root after
  * {@code ..} and symbolic links are resolved), {@code stdio} (no files, no inherited descriptors),
- * {@code detached}, {@code children} (live children of the principal), {@code runAs}.
+ * {@code terminal} (a pseudo-terminal child), {@code detached}, {@code children} (live children of the principal), {@code runAs}.
  *
  * <p>An admitted request runs the resolved program, with the environment {@code PATH=<search path>} plus the
  * caller's allowed variables only, in the resolved working directory (the first root when none is given), with
@@ -210,6 +210,9 @@ public final class CommandPolicy {
       if (s != null && (s.getMode() == StdioMode.FILE || s.getMode() == StdioMode.INHERIT)) {
         throw denied("stdio", rule, "stdio mode " + s.getMode() + " is not allowed");
       }
+    }
+    if (options.getTerminal() != null && !rule.allowsTerminal()) {
+      throw denied("terminal", rule, "pseudo-terminal children are not allowed");
     }
     if (request.isDetached() && !rule.allowsDetached()) {
       throw denied("detached", rule, "detached processes are not allowed");

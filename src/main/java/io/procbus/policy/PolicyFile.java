@@ -30,6 +30,7 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    * @param envAllow variables a caller may set
    * @param cwdRoots directories a working directory must be inside (after {@code ..} and symbolic links)
    * @param detached whether detached processes may be started
+   * @param terminal whether a child may run on a pseudo-terminal (off by default)
    * @param maxLiveChildren live children per principal (default 16)
    * @param maxRuntimeMillis run-time limit, then {@code killSignal}; 0 for none
    * @param killSignal the signal sent at the run-time or output limit
@@ -39,7 +40,7 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
    */
   record Rule(@JsonProperty(required = true) String name, List<String> principals, List<String> roles,
               List<Program> programs, Boolean shell, List<String> envAllow, List<String> cwdRoots,
-              Boolean detached, Integer maxLiveChildren, Long maxRuntimeMillis, String killSignal,
+              Boolean detached, Boolean terminal, Integer maxLiveChildren, Long maxRuntimeMillis, String killSignal,
               Long maxOutputBytes, Rlimits rlimits, RunAs runAs) {
 
     boolean allowsShell() {
@@ -48,6 +49,10 @@ record PolicyFile(List<String> searchPath, List<String> neverPassEnv, List<Strin
 
     boolean allowsDetached() {
       return Boolean.TRUE.equals(detached);
+    }
+
+    boolean allowsTerminal() {
+      return Boolean.TRUE.equals(terminal);
     }
 
     long runtimeLimit() {

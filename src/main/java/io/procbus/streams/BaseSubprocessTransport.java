@@ -7,6 +7,7 @@ import io.procbus.api.ProcessException;
 import io.procbus.api.Signal;
 import io.procbus.api.StdinWriter;
 import io.procbus.api.SubprocessProtocol;
+import io.procbus.api.TerminalSize;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -51,6 +52,8 @@ public abstract class BaseSubprocessTransport<W extends StdinQueue, R extends Re
   // Any thread: written on the context thread only
   private volatile boolean closing;
   private volatile ExitStatus exitStatus;
+  /** The terminal's window size, or null without one. */
+  private volatile TerminalSize terminal;
 
   /** A transport for the child {@code pid}, bound to {@code on}, calling {@code protocol}. */
   protected BaseSubprocessTransport(ChildContext on, SubprocessProtocol protocol, int pid) {
@@ -69,6 +72,11 @@ public abstract class BaseSubprocessTransport<W extends StdinQueue, R extends Re
     open += (stdin != null ? 1 : 0) + (stdout != null ? 1 : 0) + (stderr != null ? 1 : 0);
   }
 
+  /** Says the child runs on a pseudo-terminal of {@code size}; once, from the subclass's constructor. */
+  protected final void terminal(TerminalSize size) {
+    this.terminal = size == null ? null : new TerminalSize(size);
+  }
+
   // --- what subclasses provide
 
   /** The exit is known, or can no longer be: the child no longer counts as live. On the context. */
@@ -79,6 +87,9 @@ public abstract class BaseSubprocessTransport<W extends StdinQueue, R extends Re
 
   /** {@link #close()} on an unfinished transport: kills the child if it runs; its pipes are lost right after. */
   protected abstract void closeChild();
+
+  /** Sets the terminal's window size once the common checks passed (it has a terminal, not exited). On the context. */
+  protected abstract Future<Void> resizeTerminal(int cols, int rows);
 
   /** Why a signal is refused before the exit is looked at, or {@code null} (the default) to go on. */
   protected ProcessException refuseSignal(int signum, boolean group) {
@@ -267,6 +278,30 @@ public abstract class BaseSubprocessTransport<W extends StdinQueue, R extends Re
         "process " + pid + " has exited (" + exitStatus + "): no signal sent"));
     }
     return signalChild(signum, group);
+  }
+
+  @Override
+  public final TerminalSize terminalSize() {
+    TerminalSize t = terminal;
+    return t == null ? null : new TerminalSize(t);
+  }
+
+  @Override
+  public final Future<Void> resize(int cols, int rows) {
+    return onContextFuture(() -> {
+      String problem = TerminalSize.problem(cols, rows);
+      if (problem == null && terminal == null) {
+        problem = "process " + pid + " has no terminal";
+      }
+      if (problem != null) {
+        return Future.failedFuture(new ProcessException(ErrorCode.INVALID_ARGUMENT, problem));
+      }
+      if (exitStatus != null) {
+        return Future.failedFuture(new ProcessException(ErrorCode.PROCESS_LOOKUP,
+          "process " + pid + " has exited (" + exitStatus + "): not resized"));
+      }
+      return resizeTerminal(cols, rows).onSuccess(v -> terminal = new TerminalSize(cols, rows));
+    });
   }
 
   /**

@@ -184,6 +184,11 @@ public final class StreamChildProcess implements ChildProcess, SubprocessProtoco
   }
 
   @Override
+  public Future<Void> resize(int cols, int rows) {
+    return transport.resize(cols, rows);
+  }
+
+  @Override
   public StdinWriter stdin() {
     return stdin;
   }

@@ -299,6 +299,10 @@ final class ManagedProcess implements SubprocessProtocol {
     return group ? transport.sendGroupSignal(signum) : transport.sendSignal(signum);
   }
 
+  Future<Void> resize(int cols, int rows) {
+    return transport.resize(cols, rows);
+  }
+
   Future<Void> exited() {
     return exited.future();
   }
@@ -368,7 +372,8 @@ final class ManagedProcess implements SubprocessProtocol {
       .setMaxStdinMessageBytes(service.limits().getMaxStdinMessageBytes())
       .setState(closed ? ProcessState.CLOSED : exitStatus != null ? ProcessState.EXITED : ProcessState.RUNNING)
       .setExitStatus(exitStatus)
-      .setStartedAt(startedAt);
+      .setStartedAt(startedAt)
+      .setTerminal(transport.terminalSize());
     return info;
   }
 }

@@ -214,6 +214,11 @@ final class ProcessServiceImpl implements ProcessService {
   }
 
   @Override
+  public Future<Void> resize(String id, String owner, int cols, int rows) {
+    return guarded(() -> owned(id, owner).resize(cols, rows));
+  }
+
+  @Override
   public Future<ProcessInfo> info(String id) {
     return guarded(() -> Future.succeededFuture(table.find(id).info()));
   }

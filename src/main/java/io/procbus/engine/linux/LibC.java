@@ -36,6 +36,11 @@ interface LibC extends Library {
   int R_OK = 4;
   int F_GETFL = 3;
   int F_SETFL = 4;
+  int F_DUPFD_CLOEXEC = 1030;
+  int O_RDWR = 02;
+  int O_NOCTTY = 0400;
+  /** {@code ioctl} request: set a terminal's window size ({@code struct winsize}: rows, cols, xpixel, ypixel). */
+  long TIOCSWINSZ = 0x5414;
 
   short POSIX_SPAWN_SETPGROUP = 0x02;
   short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -85,6 +90,17 @@ interface LibC extends Library {
   int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
+
+  int posix_openpt(int flags) throws LastErrorException;
+
+  int grantpt(int fd) throws LastErrorException;
+
+  int unlockpt(int fd) throws LastErrorException;
+
+  /** Returns the error number (0 on success), as the {@code posix_spawn} family. */
+  int ptsname_r(int fd, byte[] buf, long size);
+
+  int ioctl(int fd, long request, short[] winsize) throws LastErrorException;
 
   long syscall(long number, int a, int b) throws LastErrorException;
 

@@ -1,5 +1,6 @@
 package io.procbus.engine.linux;
 
+import io.procbus.api.TerminalSize;
 import java.util.List;
 
 /**
@@ -13,12 +14,24 @@ import java.util.List;
  * @param stdio three redirections, for fds 0, 1 and 2
  * @param newProcessGroup whether the child leads a new process group
  * @param newSession whether the child leads a new session
+ * @param terminal the window size of the pseudo-terminal the child runs on (every fd a {@link Terminal}, and the
+ *     child leads a new session), or {@code null} for none
  */
 public record SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
-                           boolean newProcessGroup, boolean newSession) {
+                           boolean newProcessGroup, boolean newSession, TerminalSize terminal) {
+
+  /** A plan without a terminal. */
+  public SpawnPlan(String path, List<String> argv, List<String> envp, String cwd, List<Redirect> stdio,
+                   boolean newProcessGroup, boolean newSession) {
+    this(path, argv, envp, cwd, stdio, newProcessGroup, newSession, null);
+  }
 
   /** Where one fd goes. */
-  public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout {
+  public sealed interface Redirect permits Pipe, Inherit, Open, SameAsStdout, Terminal {
+  }
+
+  /** The slave side of the plan's pseudo-terminal; the engine keeps the master. */
+  public record Terminal() implements Redirect {
   }
 
   /** A new pipe; the engine keeps the other end (non-blocking, close-on-exec). */

@@ -4,12 +4,15 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
 import io.procbus.api.ErrorCode;
 import io.procbus.api.ProcessException;
+import io.procbus.api.TerminalSize;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Starts children with {@code posix_spawn}: pipes from {@code pipe2(O_CLOEXEC)}, only fds 0–2 reach the
  * child ({@code posix_spawn_file_actions_addclosefrom_np(3)}), an empty signal mask and default signal
- * dispositions in the child, and a pidfd to watch and signal it by.
+ * dispositions in the child, and a pidfd to watch and signal it by. A terminal child ({@link SpawnPlan#terminal()})
+ * leads a new session whose controlling terminal is a new {@link Pty}, as its fds 0–2.
  *
  * <p>glibc reports an exec failure synchronously as posix_spawn's result, and reaps the failed child
  * itself, so a failure leaves no process and no fd behind.
@@ -25,6 +28,18 @@ public final class Spawner {
    * @throws ProcessException {@link ErrorCode#SPAWN_FAILED} naming the errno
    */
   public static SpawnedChild spawn(SpawnPlan request) {
+    TerminalSize size = request.terminal();
+    Pty pty = size == null ? null : Pty.open(size.getCols(), size.getRows());
+    int[] parentEnds = {-1, -1, -1, pty == null ? -1 : pty.master()};
+    try {
+      return spawn(request, pty, parentEnds);
+    } finally {
+      closeAll(parentEnds);
+    }
+  }
+
+  /** Starts {@code request}, on {@code pty} when not null; what is left in {@code parentEnds} is closed. */
+  private static SpawnedChild spawn(SpawnPlan request, Pty pty, int[] parentEnds) {
     SpawnArena arena = SpawnArena.current();
     // the strings first, in one block: its address is known once it is copied to native memory
     List<String> argv = request.argv();
@@ -39,15 +54,24 @@ public final class Spawner {
         openPaths[fd] = arena.string(open.path());
       }
     }
+    int slave = pty == null ? -1 : arena.string(pty.slavePath());
     int cwd = request.cwd() == null ? -1 : arena.string(request.cwd());
     long block = arena.commit();
     long fa = Pointer.nativeValue(arena.fileActions);
     long ints = Pointer.nativeValue(arena.ints);
-    int[] parentEnds = {-1, -1, -1};
     int[] childEnds = {-1, -1, -1};
     check(Posix.posix_spawn_file_actions_init(fa), "posix_spawn_file_actions_init");
     try {
-      for (int fd = 0; fd < 3; fd++) {
+      if (pty != null) {
+        // the child runs setsid before the file actions, so opening the slave without O_NOCTTY makes it the
+        // child's controlling terminal
+        parentEnds[0] = Pty.dup(pty.master());
+        parentEnds[1] = Pty.dup(pty.master());
+        check(Posix.posix_spawn_file_actions_addopen(fa, 0, block + slave, LibC.O_RDWR, 0), "addopen");
+        check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 1), "adddup2");
+        check(Posix.posix_spawn_file_actions_adddup2(fa, 0, 2), "adddup2");
+      }
+      for (int fd = 0; fd < 3 && pty == null; fd++) {
         SpawnPlan.Redirect r = request.stdio().get(fd);
         if (r instanceof SpawnPlan.Pipe) {
           Posix.pipe2(ints, LibC.O_CLOEXEC);
@@ -71,7 +95,7 @@ public final class Spawner {
       }
       check(Posix.posix_spawn_file_actions_addclosefrom_np(fa, 3), "addclosefrom_np");
 
-      long attr = arena.attr(request.newSession(), request.newProcessGroup());
+      long attr = arena.attr(request.newSession() || pty != null, request.newProcessGroup());
       int rc = Posix.posix_spawn(ints, block + path, fa, attr, block, block + envSlot * 8L);
       if (rc != 0) {
         throw failed(request, rc);
@@ -86,8 +110,8 @@ public final class Spawner {
         LibC.C.waitpid(pid, new int[1], 0); // reap it: killed, so this returns at once
         throw spawnFailed(e.getErrorCode(), "pidfd_open: " + Errno.describe(e.getErrorCode()));
       }
-      SpawnedChild child = new SpawnedChild(pid, pidfd, parentEnds[0], parentEnds[1], parentEnds[2]);
-      parentEnds[0] = parentEnds[1] = parentEnds[2] = -1;
+      SpawnedChild child = new SpawnedChild(pid, pidfd, parentEnds[0], parentEnds[1], parentEnds[2], parentEnds[3]);
+      Arrays.fill(parentEnds, -1);
       return child;
     } catch (LastErrorException e) {
       throw spawnFailed(e.getErrorCode(), "spawn setup: " + Errno.describe(e.getErrorCode()));
