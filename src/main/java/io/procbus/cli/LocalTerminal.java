@@ -1,7 +1,10 @@
 package io.procbus.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,11 +24,13 @@ final class LocalTerminal implements AutoCloseable {
   static final int DEFAULT_ROWS = 24;
   private static final long STTY_TIMEOUT_SECONDS = 10;
 
+  private final File device;
   private final String saved;
   private final AtomicBoolean restored = new AtomicBoolean(true);
   private final Thread hook = new Thread(this::restore, "procbus-terminal-restore");
 
-  private LocalTerminal(String saved) {
+  private LocalTerminal(File device, String saved) {
+    this.device = device;
     this.saved = saved;
   }
 
@@ -35,12 +40,20 @@ final class LocalTerminal implements AutoCloseable {
    * @throws CliException {@link Cli#USAGE} when stdin is not a terminal
    */
   static LocalTerminal open() throws CliException {
-    String settings = stty(List.of("-g"));
+    // the terminal by its name: stty opens it anew each time, whatever becomes of our descriptor 0 meanwhile
+    File device = null;
+    try {
+      Path name = Files.readSymbolicLink(Path.of("/proc/self/fd/0"));
+      device = name.startsWith("/dev/") ? name.toFile() : null;
+    } catch (IOException | UnsupportedOperationException e) {
+      // not a terminal, below
+    }
+    String settings = device == null ? null : stty(device, List.of("-g"), new StringBuilder());
     if (settings == null || settings.isBlank()) {
       throw new CliException(Cli.USAGE, "run -t needs a terminal, and stdin is not one (run without -t to use a pipe"
         + " or a file as the program's stdin)");
     }
-    return new LocalTerminal(settings.strip());
+    return new LocalTerminal(device, settings.strip());
   }
 
   /** Raw mode without echo; {@link #close()} (or the JVM's end) puts the saved settings back. */
@@ -94,25 +107,37 @@ final class LocalTerminal implements AutoCloseable {
 
   private void restore() {
     if (restored.compareAndSet(false, true)) {
-      stty(List.of(saved));
+      StringBuilder why = new StringBuilder();
+      if (stty(device, List.of(saved), why) == null) {
+        System.err.print("\r\nprocbus: could not put the terminal's settings back (" + why.toString().strip()
+          + "): run `stty sane`\r\n");
+      }
     }
   }
 
-  /** Runs {@code stty ARGS} on our stdin: its output, or {@code null} when it failed. */
-  private static String stty(List<String> args) {
+  /** Runs {@code stty ARGS} on the terminal: its output, or {@code null} when it failed. */
+  private String stty(List<String> args) {
+    return stty(device, args, new StringBuilder());
+  }
+
+  /** Runs {@code stty ARGS} on {@code device}: its output, or {@code null} when it failed, saying why in {@code why}. */
+  private static String stty(File device, List<String> args, StringBuilder why) {
     List<String> argv = new java.util.ArrayList<>();
     argv.add("stty");
     argv.addAll(args);
     try {
-      Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p = new ProcessBuilder(argv).redirectInput(device).start();
       byte[] out = p.getInputStream().readAllBytes();
+      byte[] err = p.getErrorStream().readAllBytes();
       if (!p.waitFor(STTY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
+        why.append("stty did not finish");
         return null;
       }
+      why.append(new String(err, StandardCharsets.UTF_8)).append(" exit ").append(p.exitValue());
       return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
     } catch (IOException e) {
+      why.append(e.getMessage());
       return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -116,21 +116,22 @@ final class RunCommand {
     int piece = Math.min(STDIN_PIECE, info.getInteger("maxStdinMessageBytes", STDIN_PIECE));
     stdin = new StdinPump(bridge, serviceAddress, id, piece);
     bridge.onFrame(this::frame);
-    try {
-      bridge.send(new JsonObject().put("type", "register").put("address", eventAddress));
-      // the first grant attaches: nothing is published before it, so nothing is missed
-      grant(WINDOW, WINDOW);
-    } catch (IOException e) {
-      throw new CliException(BridgeConnection.PROCBUS_FAILED, "lost the connection to " + bridge.where() + ": " + e);
-    }
-    bridge.lost().thenAccept(why -> fail("lost the connection to " + bridge.where() + ": " + why));
     int code;
     try {
       if (terminal != null) {
+        // before the first grant: no output of the child reaches our terminal while it still translates
         terminal.raw();
         terminal.onResize((cols, rows) -> bridge.request(serviceAddress, "resize", new JsonObject().put("id", id)
           .put("cols", cols).put("rows", rows)));
       }
+      try {
+        bridge.send(new JsonObject().put("type", "register").put("address", eventAddress));
+        // the first grant attaches: nothing is published before it, so nothing is missed
+        grant(WINDOW, WINDOW);
+      } catch (IOException e) {
+        throw new CliException(BridgeConnection.PROCBUS_FAILED, "lost the connection to " + bridge.where() + ": " + e);
+      }
+      bridge.lost().thenAccept(why -> fail("lost the connection to " + bridge.where() + ": " + why));
       forwardSignals();
       ScheduledExecutorService lease = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "procbus-lease"));
       lease.scheduleAtFixedRate(() -> bridge.request(serviceAddress, "renewLease", new JsonObject()),

@@ -46,6 +46,7 @@ class CliTerminalIT {
   private Path dir;
   private NodeProcess node;
   private int tcpPort;
+  private JsonObject config;
 
   @BeforeAll
   @Timeout(180)
@@ -67,7 +68,7 @@ class CliTerminalIT {
     Path policy = Files.writeString(dir.resolve("policy.json"), new JsonObject()
       .put("searchPath", new JsonArray().add("/usr/bin").add("/bin"))
       .put("rules", new JsonArray().add(rule).add(termRule)).encode());
-    JsonObject config = new JsonObject()
+    config = new JsonObject()
       .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("port", 0)))
       .put("auth", new JsonObject().put("tokenFile", tokens.toString()))
       .put("policy", new JsonObject().put("policyFile", policy.toString()));
@@ -89,9 +90,10 @@ class CliTerminalIT {
     try (Session s = session(Map.of(), "stty rows 40 cols 120; " + procbus("run -t -- tty") + "; echo \"exit=$?\"; "
       + procbus("run -t -- stty size") + "; echo \"exit=$?\"; stty -a; echo end-of-session")) {
       String out = s.await("end-of-session");
-      assertTrue(Pattern.compile("(?m)^/dev/pts/[0-9]+\r$").matcher(out).find(), out);
+      assertTrue(Pattern.compile("(^|\n)/dev/pts/[0-9]+\r\n").matcher(out).find(), out);
       assertTrue(out.contains("\r\n40 120\r\n"), "the local size at spawn: " + out);
       assertEquals(2, count(out, "exit=0\r\n"), out);
+      assertFalse(out.contains("procbus: "), "nothing to complain about: " + out);
       assertTrue(COOKED.matcher(settings(out)).matches(), "cooked with echo after the run: " + settings(out));
     }
   }
@@ -170,6 +172,25 @@ class CliTerminalIT {
     // the default is not sent, so a rule that does not allow TERM (tess's) runs it: the node's default applies
     try (Session s = session(Map.of("TERM", RunCommand.NODE_TERM), line + "echo end-of-session")) {
       assertTrue(s.await("end-of-session").contains("term=" + RunCommand.NODE_TERM + "\r\n"));
+    }
+  }
+
+  @Test
+  @Timeout(180)
+  void aLostConnectionEndsTheRunWith125AndTheTerminalIsRestored() throws Exception {
+    try (NodeProcess lost = NodeProcess.startReady("cli-terminal-lost", List.of("-conf", config.encode()), Map.of(),
+      Duration.ofSeconds(90))) {
+      String tcp = lost.awaitLine(l -> l.startsWith("procbus: tcp bridge on "), WAIT);
+      String port = tcp.substring(tcp.lastIndexOf(':') + 1);
+      try (Session s = session(Map.of("PROCBUS_TCP_PORT", port), procbus("run -t -- sleep 100")
+        + "; echo \"exit=$?\"; stty -a; echo end-of-session")) {
+        s.awaitRaw();
+        lost.close(); // SIGKILL: the connection is reset under the run
+        String out = s.await("end-of-session");
+        assertTrue(out.contains("procbus: lost the connection to 127.0.0.1:" + port) && out.contains("exit=125\r\n"),
+          out);
+        assertTrue(COOKED.matcher(settings(out)).matches(), settings(out));
+      }
     }
   }
 
