@@ -31,13 +31,14 @@ import org.junit.jupiter.api.Timeout;
  * the session runs the CLI and then prints its exit status and the terminal's settings, so what the CLI left
  * behind is seen from the terminal itself. The node has a policy allowing {@code tty}, {@code stty},
  * {@code sleep}, {@code cat} and {@code sh} on a terminal; {@code TERM} may be set only by the role
- * {@code termuser}.
+ * {@code termuser}; the role {@code plain} may run the same programs, but not on a terminal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliTerminalIT {
 
   private static final String TOKEN = "cli-terminal-it-token-0123456789";
   private static final String TERM_TOKEN = "cli-terminal-it-term-0123456789";
+  private static final String PLAIN_TOKEN = "cli-terminal-it-plain-0123456789";
   private static final Duration WAIT = Duration.ofSeconds(60);
   /** What {@code stty -a} shows of a terminal in cooked mode with echo, and in raw mode without. */
   private static final Pattern COOKED = Pattern.compile("(?s).*(?<![-\\w])isig\\b.*(?<![-\\w])icanon\\b.*(?<![-\\w])echo\\b.*");
@@ -55,7 +56,9 @@ class CliTerminalIT {
     Path tokens = Files.writeString(dir.resolve("tokens.json"), new JsonObject().put("tokens", new JsonArray()
       .add(new JsonObject().put("token", TOKEN).put("principal", "tess").put("roles", new JsonArray().add("user")))
       .add(new JsonObject().put("token", TERM_TOKEN).put("principal", "tom")
-        .put("roles", new JsonArray().add("termuser")))).encode());
+        .put("roles", new JsonArray().add("termuser")))
+      .add(new JsonObject().put("token", PLAIN_TOKEN).put("principal", "paul")
+        .put("roles", new JsonArray().add("plain")))).encode());
     JsonArray programs = new JsonArray();
     for (String p : List.of("tty", "stty", "sleep", "cat", "sh")) {
       programs.add(new JsonObject().put("path", p));
@@ -65,9 +68,11 @@ class CliTerminalIT {
       .put("cwdRoots", new JsonArray().add(dir.toString())).put("maxRuntimeMillis", 120_000);
     JsonObject termRule = rule.copy().put("name", "terminal-with-TERM").put("roles", new JsonArray().add("termuser"))
       .put("envAllow", new JsonArray().add("TERM"));
+    JsonObject plainRule = rule.copy().put("name", "no-terminal").put("roles", new JsonArray().add("plain"));
+    plainRule.remove("terminal");
     Path policy = Files.writeString(dir.resolve("policy.json"), new JsonObject()
       .put("searchPath", new JsonArray().add("/usr/bin").add("/bin"))
-      .put("rules", new JsonArray().add(rule).add(termRule)).encode());
+      .put("rules", new JsonArray().add(rule).add(termRule).add(plainRule)).encode());
     config = new JsonObject()
       .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("port", 0)))
       .put("auth", new JsonObject().put("tokenFile", tokens.toString()))
@@ -172,6 +177,18 @@ class CliTerminalIT {
     // the default is not sent, so a rule that does not allow TERM (tess's) runs it: the node's default applies
     try (Session s = session(Map.of("TERM", RunCommand.NODE_TERM), line + "echo end-of-session")) {
       assertTrue(s.await("end-of-session").contains("term=" + RunCommand.NODE_TERM + "\r\n"));
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aRuleWithoutTerminalDeniesRunTWith126NamingTheCheck() throws Exception {
+    try (Session s = session(Map.of("PROCBUS_TOKEN", PLAIN_TOKEN), procbus("run -t -- tty")
+      + "; echo \"exit=$?\"; stty -a; echo end-of-session")) {
+      String out = s.await("end-of-session");
+      assertTrue(out.contains("procbus: denied by terminal (policy rule no-terminal)") && out.contains("exit=126\r\n"),
+        out);
+      assertTrue(COOKED.matcher(settings(out)).matches(), settings(out));
     }
   }
 
