@@ -119,6 +119,9 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
       // The child is gone without a status for us. Stop watching (the pidfd stays readable: level-triggered
       // it would spin the loop) and fail the waiters rather than leave them waiting for ever.
       pidfd.closeNow();
+      if (terminal != null) {
+        hangUp(); // the child is gone: its session ends
+      }
       exitLost(e);
       context().reportException(e);
       return;
@@ -133,7 +136,7 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
   }
 
   /**
-   * The terminal child (the session leader) exited: reads what its terminal holds, then closes the master's two
+   * The terminal child (the session leader) exited: reads what its terminal holds, then closes the master's three
    * fds, which hangs the terminal up for anything still holding it (a background grandchild), so that the exit is
    * reported after the output and the session ends with it.
    */
@@ -141,19 +144,21 @@ final class EngineTransport extends BaseSubprocessTransport<StdinPipe, PipeReade
     if (readPipe(1) != null) {
       readPipe(1).drainAndClose();
     }
-    if (stdinPipe() != null) {
-      stdinPipe().abandon(null);
-    }
     closeTerminal();
   }
 
-  private void closeTerminal() {
-    if (terminal != null) {
-      try {
-        terminal.close();
-      } catch (IOException ignored) {
-        // our own fd: nothing to do about a failed close
-      }
+  /** A terminal's end: closes the stdin side and the held master (the reader is closed), which hangs it up. */
+  void closeTerminal() {
+    if (terminal == null) {
+      return;
+    }
+    if (stdinPipe() != null) {
+      stdinPipe().abandon(null);
+    }
+    try {
+      terminal.close();
+    } catch (IOException ignored) {
+      // our own fd: nothing to do about a failed close
     }
   }
 

@@ -97,6 +97,14 @@ final class PipeReader extends ReadPipe {
     lose(null);
   }
 
+  /** Closed by its user: a terminal is hung up, as a closed pipe gives its writer {@code EPIPE}. */
+  @Override
+  protected void closedHere() {
+    if (terminal) {
+      owner.closeTerminal();
+    }
+  }
+
   @Override
   protected void released() {
     fd.closeNow();

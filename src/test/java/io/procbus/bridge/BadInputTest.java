@@ -181,6 +181,41 @@ class BadInputTest {
     }
   }
 
+  /** Issue 15: {@code resize} and {@code terminal} are checked like every other command and option. */
+  @Test
+  @Timeout(60)
+  void resizeAndTerminalRequestsAreChecked() throws Exception {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
+      JsonObject denied = t.command(SERVICE, "spawn", spawnBody(cmd("cat").put("options",
+        new JsonObject().put("terminal", new JsonObject().put("cols", 80).put("rows", 24)))));
+      assertEquals(ErrorCode.DENIED.code(), code(denied));
+      assertTrue(denied.getString("message").contains("denied by terminal"), denied.encode());
+      outcome("tcp spawn with a terminal the policy does not allow", "450 DENIED");
+      String unknown = UUID.randomUUID().toString();
+      assertEquals(ErrorCode.UNKNOWN_PROCESS.code(), code(t.command(SERVICE, "resize",
+        new JsonObject().put("id", unknown).put("cols", 80).put("rows", 24))));
+      outcome("tcp resize an unknown id", "420 UNKNOWN_PROCESS");
+      JsonObject info = t.command(SERVICE, "spawn", spawnBody(cmd("sleep", "30"))).getJsonObject("body");
+      String at = info.getString("serviceAddress");
+      String id = info.getString("id");
+      assertEquals(ErrorCode.INVALID_ARGUMENT.code(), code(t.command(at, "resize",
+        new JsonObject().put("id", id).put("cols", 80).put("rows", 24))));
+      outcome("tcp resize a process without a terminal", "400 INVALID_ARGUMENT");
+      assertEquals(ErrorCode.INVALID_ARGUMENT.code(), code(t.command(at, "resize",
+        new JsonObject().put("id", id).put("cols", 0).put("rows", 70000))));
+      outcome("tcp resize out of range", "400 INVALID_ARGUMENT");
+      assertEquals(ErrorCode.MALFORMED.code(), code(t.command(at, "resize",
+        new JsonObject().put("id", id).put("cols", 80))));
+      outcome("tcp resize without rows", "400 MALFORMED");
+      try (TcpBridgeClient bob = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.BOB)) {
+        assertEquals(ErrorCode.NOT_OWNER.code(), code(bob.command(at, "resize",
+          new JsonObject().put("id", id).put("cols", 80).put("rows", 24))));
+        outcome("tcp resize another principal's id", "403 NOT_OWNER");
+      }
+      t.command(at, "closeProcess", new JsonObject().put("id", id));
+    }
+  }
+
   @Test
   @Timeout(60)
   void credentialsAreCheckedAndBadOnesCloseTheConnection() throws Exception {
@@ -555,7 +590,7 @@ class BadInputTest {
     Await.until(edge.vertx, "descriptors back near " + fdsBefore, 20, 20_000, () -> fds() <= fdsBefore + 16);
     System.out.println("bad-input cases: " + outcomes.size());
     outcomes.forEach((k, v) -> System.out.println("  " + k + " -> " + v));
-    assertEquals(46, outcomes.size(), "cases tried: " + outcomes.keySet());
+    assertEquals(52, outcomes.size(), "cases tried: " + outcomes.keySet());
   }
 
   private static int fds() throws IOException {

@@ -1,6 +1,7 @@
 package io.procbus.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -35,6 +36,11 @@ public class TerminalTest extends EngineTestBase {
     return str(await(p.stdout().readUntil(buf(marker))));
   }
 
+  /** {@code sh -i} on a terminal, its prompt {@code $ }. */
+  ChildProcess interactiveShell() throws Exception {
+    return exec(terminal(80, 24).addEnv("PS1", "$ "), "sh", "-i");
+  }
+
   static void type(ChildProcess p, String text) throws Exception {
     await(p.stdin().write(buf(text)));
   }
@@ -66,7 +72,7 @@ public class TerminalTest extends EngineTestBase {
     assertEquals("30 100\r\n", str(await(p.stdout().readLine())));
     await(p.resize(132, 43));
     type(p, "\n");
-    assertTrue(readUntil(p, "43 132\r\n").endsWith("\r\n43 132\r\n"));
+    assertEquals("\r\n43 132\r\n", readUntil(p, "43 132\r\n"), "the echo of the typed line, then the new size");
     assertEquals(0, await(p.waitFor()));
   }
 
@@ -78,14 +84,14 @@ public class TerminalTest extends EngineTestBase {
 
     readUntil(p, "READY\r\n");
     await(p.resize(90, 33));
-    assertTrue(readUntil(p, "33 90\r\n").endsWith("33 90\r\n"));
+    readUntil(p, "33 90\r\n"); // the trap ran on SIGWINCH and saw the new size
     assertEquals(7, await(p.waitFor()));
   }
 
   @Test
   @Timeout(30)
   void anInteractiveShellAnswersTypedLines() throws Exception {
-    ChildProcess p = exec(terminal(80, 24).addEnv("PS1", "$ "), "sh", "-i");
+    ChildProcess p = interactiveShell();
 
     type(p, "echo ANSWER$((6*7))\n");
     // the typed line is echoed as typed; the answer is the shell's
@@ -98,14 +104,14 @@ public class TerminalTest extends EngineTestBase {
   @Test
   @Timeout(30)
   void ctrlCTypedInterruptsTheForegroundJobAndTheShellGoesOn() throws Exception {
-    ChildProcess p = exec(terminal(80, 24).addEnv("PS1", "$ "), "sh", "-i");
+    ChildProcess p = interactiveShell();
 
     // the job prints READY2 once it runs in the foreground (dash hands it the terminal before it runs it)
     type(p, "sh -c 'echo READY$((1+1)); exec sleep 100'\n");
     readUntil(p, "READY2\r\n");
     type(p, "\u0003");
     type(p, "echo STATUS$?\n");
-    assertTrue(readUntil(p, "STATUS130\r\n").endsWith("STATUS130\r\n"), "SIGINT ended the job (128 + 2)");
+    readUntil(p, "STATUS130\r\n"); // SIGINT ended the job: 128 + 2
     type(p, "exit\n");
     assertEquals(0, await(p.waitFor()));
   }
@@ -140,6 +146,29 @@ public class TerminalTest extends EngineTestBase {
       ProcStat s = procStat(grandchild);
       return s == null || s.zombie();
     }, Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Timeout(30)
+  void closingStdinClosesOnlyTheWritingSideTheChildReadsNoEof() throws Exception {
+    ChildProcess p = exec(terminal(80, 24), "cat");
+
+    await(p.stdin().end());
+    assertFalse(completesWithin(p.waitFor(), Duration.ofMillis(300)), "cat read no end of file");
+    await(p.resize(100, 30)); // the terminal itself is still there
+    await(p.kill());
+    assertEquals(-9, await(p.waitFor()));
+    await(p.closed());
+  }
+
+  @Test
+  @Timeout(30)
+  void aTerminalChildLeadsItsProcessGroupSoItCanBeSignalledAsAGroup() throws Exception {
+    ChildProcess p = exec(terminal(80, 24), "sh", "-c", "sleep 100 & echo READY; wait");
+
+    readUntil(p, "READY\r\n");
+    await(p.sendGroupSignal(15));
+    assertEquals(-15, await(p.waitFor()));
   }
 
   @Test

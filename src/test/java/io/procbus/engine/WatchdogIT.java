@@ -47,6 +47,7 @@ class WatchdogIT {
       .encode());
     Path root = Files.createDirectories(dir.resolve("root"));
     JsonObject policy = EdgeFixture.policy(root, new JsonObject().put("detached", true).put("maxLiveChildren", 16)
+      .put("terminal", true)
       .put("programs", new JsonArray().add(new JsonObject().put("path", "sleep"))
         .add(new JsonObject().put("path", "setsid")).add(new JsonObject().put("path", "sh"))));
     Path policyFile = Files.writeString(dir.resolve("policy.json"), policy.encode());
@@ -106,6 +107,12 @@ class WatchdogIT {
         new JsonObject().put("newProcessGroup", true))).getLong("pid"));
       pids.put("setsid itself", spawn(t, command("setsid", "sleep", "1000").put("detached", true)).getLong("pid"));
       pids.put("grandchild in its own session", spawnSessionGrandchild(t, pids));
+      // issue 15: on a pseudo-terminal, and deaf to the hang-up its terminal's end sends: only the watchdog ends it
+      JsonObject onTerminal = t.command(SERVICE, "spawn", new JsonObject().put("request", command("sh", "-c",
+        "trap '' HUP; exec sleep 1000").put("options", new JsonObject().put("terminal",
+        new JsonObject().put("cols", 80).put("rows", 24)))));
+      assertEquals("message", onTerminal.getString("type"), onTerminal.encode());
+      pids.put("on a terminal, ignoring SIGHUP", onTerminal.getJsonObject("body").getLong("pid"));
     }
     return pids;
   }

@@ -13,6 +13,7 @@ import io.procbus.api.RunRequest;
 import io.procbus.api.RunResult;
 import io.procbus.api.SpawnRequest;
 import io.procbus.api.Stdio;
+import io.procbus.api.TerminalSize;
 import io.procbus.auth.Principal;
 import io.procbus.testing.Await;
 import io.procbus.testing.EdgeFixture;
@@ -69,6 +70,16 @@ class CommandPolicyTest {
 
   private static Future<ProcessInfo> spawn(String owner, List<String> command, ProcessOptions options) {
     return service.spawn(new SpawnRequest().setCommand(command).setOwner(owner).setOptions(options));
+  }
+
+  /** Issue 15: a pseudo-terminal is denied unless the rule says {@code "terminal": true} (this one does not). */
+  @Test
+  @Timeout(30)
+  void aTerminalIsDeniedByDefault() throws Exception {
+    int before = await(service.list()).size();
+    assertEquals("terminal", denied(spawn("ann", List.of("cat"), new ProcessOptions()
+      .setTerminal(new TerminalSize(80, 24)))));
+    assertEquals(before, await(service.list()).size(), "nothing started");
   }
 
   @Test
