@@ -268,6 +268,11 @@ class ConsoleIT {
         "xterm.js's computed rules apply, through the constructed style sheet");
       type(browser, "echo hi" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains("hi"));
+      // escape sequences are interpreted, as a terminal does: red text, not the sequence
+      type(browser, "printf '\\033[31mred\\033[0m\\n'" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains("red"));
+      assertEquals("red", ((JavascriptExecutor) browser).executeScript("const s = document.querySelector("
+        + "'#terminal-area .terminal-host:not([hidden]) .xterm-rows span.xterm-fg-1'); return s && s.textContent;"));
 
       type(browser, "echo started; sleep 100" + Keys.ENTER);
       wait.until(d -> terminalRows(d).contains("started"));
