@@ -189,6 +189,7 @@
     $('app').hidden = true;
     $('signout').hidden = true;
     // registrations and credit belong to the connection: a new sign-in starts from the service's list
+    for (const rec of procs.values()) if (rec.view) rec.view.dispose();
     procs.clear();
     instances.clear();
     selected = null;
@@ -210,8 +211,8 @@
       rec = {
         id: info.id, info, ours: false, registered: false, nextSeq: 0, watchedFrom: null,
         credit: { stdout: 0, stderr: 0 }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() },
-        output: [], outputChars: 0, droppedChars: 0, stdinOpen: info.stdinPipe, attached: false,
-        terminated: false, handler: null, row: null, held: null, replayed: false,
+        output: [], outputChars: 0, droppedChars: 0, stdinOpen: info.stdinPipe || !!info.terminal, attached: false,
+        terminated: false, handler: null, row: null, held: null, replayed: false, view: null, typed: [], typing: false,
       };
       procs.set(info.id, rec);
     } else {
@@ -240,6 +241,7 @@
       if (rec.ours && ++forgotten <= MAX_FORGOTTEN) continue; // keep what this page started, with its output
       procs.delete(rec.id);
       if (rec.row) rec.row.remove();
+      if (rec.view) rec.view.dispose();
       if (selected === rec.id) select(null);
     }
   }
@@ -316,6 +318,10 @@
     selected = id;
     const rec = id && procs.get(id);
     $('detail').hidden = !rec;
+    if (rec && rec.info.terminal && !rec.view) {
+      rec.view = terminalView({ rec });
+      rec.view.fix(rec.info.terminal); // another's terminal: shown at its size, never resized from here
+    }
     if (rec && !rec.registered && !rec.replayed && rec.info.eventAddress) {
       if (rec.info.state !== 'CLOSED') {
         watch(rec);
@@ -384,7 +390,8 @@
   function grant(rec) {
     const g = { id: rec.id, stdout: 0, stderr: 0 };
     for (const stream of ['stdout', 'stderr']) {
-      if (rec.info[stream + 'Pipe'] && rec.credit[stream] < WINDOW / 2) {
+      const piped = rec.info[stream + 'Pipe'] || (rec.info.terminal && stream === 'stdout');
+      if (piped && rec.credit[stream] < WINDOW / 2) {
         g[stream] = WINDOW - rec.credit[stream];
         rec.credit[stream] += g[stream];
       }
@@ -411,13 +418,14 @@
       case 'stdout':
       case 'stderr': {
         const bytes = fromBase64Url(body.data);
-        append(rec, type, rec.decoders[type].decode(bytes, { stream: true }));
+        if (rec.view) rec.view.write(bytes);
+        else append(rec, type, rec.decoders[type].decode(bytes, { stream: true }));
         rec.credit[type] -= bytes.length;
         if (rec.ours && signedIn && !rec.terminated) grant(rec);
         break;
       }
       case 'eof':
-        append(rec, body.stream, rec.decoders[body.stream].decode());
+        if (!rec.view) append(rec, body.stream, rec.decoders[body.stream].decode());
         if (body.error) note(rec, '[' + body.stream + ' lost: ' + body.error + ']');
         break;
       case 'stdin-closed':
@@ -465,6 +473,7 @@
   }
 
   function note(rec, text) {
+    if (rec.view) rec.view.note(text);
     append(rec, 'note', (rec.output.length && !rec.output[rec.output.length - 1].text.endsWith('\n') ? '\n' : '')
       + text + '\n');
   }
@@ -513,7 +522,17 @@
     exit.textContent = running ? 'running' : describeExit(info.exitStatus);
     exit.dataset.state = info.state;
     document.querySelectorAll('#detail .signal').forEach((b) => { b.disabled = !running; });
-    const stdin = rec.stdinOpen && running && info.stdinPipe;
+    const stdin = rec.stdinOpen && running && (info.stdinPipe || !!info.terminal);
+    $('output').hidden = !!rec.view;
+    $('stdin').hidden = !!rec.view;
+    $('terminal-area').hidden = !rec.view;
+    for (const other of procs.values()) {
+      if (other.view && other !== rec && !other.view.host.hidden) other.view.show(false);
+    }
+    if (rec.view) {
+      if (rec.view.host.hidden) rec.view.show(true);
+      rec.view.input(stdin);
+    }
     $('stdin-text').disabled = !stdin;
     $('stdin-send').disabled = !stdin;
     $('stdin-close').disabled = !stdin;
@@ -549,17 +568,37 @@
       showError('name a program in the first field', 'start');
       return;
     }
-    const request = { command: argv };
+    const request = { command: argv, options: {} };
     const cwd = $('cwd').value.trim();
-    if (cwd) request.options = { cwd };
+    if (cwd) request.options.cwd = cwd;
+    // a terminal: its view is made first, so the process starts with the size it is shown at
+    const holder = { rec: null };
+    let view = null;
+    if ($('start-terminal').checked) {
+      // laid out where it will be shown (alone in the terminal area), so that it can be measured in cells
+      for (const other of procs.values()) if (other.view) other.view.show(false);
+      $('detail').hidden = false;
+      $('output').hidden = true;
+      $('stdin').hidden = true;
+      $('terminal-area').hidden = false;
+      view = terminalView(holder);
+      request.options.terminal = view.proposed();
+    }
     $('start-button').disabled = true;
     try {
       const info = await call(service(), 'spawn', { request });
       const rec = record(info);
       rec.ours = true;
+      rec.view = view;
+      holder.rec = rec;
       watch(rec);
       select(rec.id);
     } catch (err) {
+      if (view) {
+        view.dispose();
+        if (!selected) $('detail').hidden = true;
+        render();
+      }
       showError(err, 'start ' + argv.join(' '));
     } finally {
       $('start-button').disabled = false;
@@ -590,6 +629,52 @@
     } catch (err) {
       showError(err, 'stdin');
     }
+  }
+
+  /**
+   * A terminal view for the process of `holder.rec` (set once it started): keys go to its stdin, and the
+   * view's size to its terminal when this page started it.
+   */
+  function terminalView(holder) {
+    const recOf = () => holder.rec;
+    return window.procbusTerminal.create($('terminal-area'), (bytes) => {
+      const rec = recOf();
+      if (rec) type(rec, bytes);
+    }, (cols, rows) => {
+      const rec = recOf();
+      if (!rec || !rec.ours || rec.info.state !== 'RUNNING') return;
+      call(rec.info.serviceAddress, 'resize', { id: rec.id, cols, rows })
+        .catch((err) => showError(err, 'resize ' + cols + 'x' + rows));
+    });
+  }
+
+  /** Sends typed bytes to a terminal process's stdin, one write at a time, in order; what comes meanwhile waits. */
+  function type(rec, bytes) {
+    if (!rec.stdinOpen || rec.info.state !== 'RUNNING') return;
+    const max = rec.info.maxStdinMessageBytes || 65536;
+    for (let i = 0; i < bytes.length; i += max) rec.typed.push(bytes.subarray(i, i + max));
+    if (!rec.typing) sendTyped(rec, max);
+  }
+
+  function sendTyped(rec, max) {
+    if (rec.typed.length === 0 || !signedIn) {
+      rec.typing = false;
+      rec.typed = [];
+      return;
+    }
+    rec.typing = true;
+    let size = 0;
+    let n = 0;
+    while (n < rec.typed.length && size + rec.typed[n].length <= max) size += rec.typed[n++].length;
+    const chunk = new Uint8Array(size);
+    let at = 0;
+    for (const b of rec.typed.splice(0, n)) {
+      chunk.set(b, at);
+      at += b.length;
+    }
+    call(rec.info.serviceAddress, 'writeStdin', { id: rec.id, data: toBase64Url(chunk) })
+      .catch((err) => showError(err, 'keys'))
+      .finally(() => sendTyped(rec, max));
   }
 
   function closeStdin() {
@@ -642,6 +727,11 @@
     tbody.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') pick(e);
     });
+    // the selected terminal follows the size of its area (the window, the panel)
+    new ResizeObserver(() => {
+      const rec = selected && procs.get(selected);
+      if (rec && rec.view) rec.view.fit();
+    }).observe($('terminal-area'));
     $('token').focus();
   }
 

@@ -37,7 +37,7 @@ final class CdsTraining {
       bridge.setDaemon(true);
       bridge.start();
       BridgeConnection c = BridgeConnection.open("127.0.0.1", server.getLocalPort(), "training-token", "training");
-      int status = new RunCommand(c, new Addresses(Addresses.DEFAULT_PREFIX).service(), false)
+      int status = new RunCommand(c, new Addresses(Addresses.DEFAULT_PREFIX).service(), false, null)
         .run(List.of("true"), null, null, Map.of("LANG", "C"));
       Tables.commandText(new JsonArray(List.of("/usr/bin/prlimit", "--", "true")));
       return status;

@@ -116,6 +116,7 @@ public final class Cli {
     String node = null;
     String cwd = null;
     boolean rusage = false;
+    boolean tty = false;
     Map<String, String> vars = new LinkedHashMap<>();
     int i = 0;
     for (; i < args.size(); i++) {
@@ -131,6 +132,7 @@ public final class Cli {
         case "--node" -> node = value(args, ++i, a);
         case "--cwd" -> cwd = value(args, ++i, a);
         case "--rusage" -> rusage = true;
+        case "-t", "--tty" -> tty = true;
         case "-e", "--env" -> {
           String kv = value(args, ++i, a);
           int eq = kv.indexOf('=');
@@ -146,8 +148,13 @@ public final class Cli {
     if (argv.isEmpty()) {
       throw usage("run needs a program: procbus run [OPTIONS] -- PROG [ARG...]");
     }
+    LocalTerminal terminal = tty ? LocalTerminal.open() : null;
+    String term = env.get("TERM");
+    if (tty && term != null && !term.isBlank() && !term.equals(RunCommand.NODE_TERM)) {
+      vars.putIfAbsent("TERM", term);
+    }
     BridgeConnection bridge = connect();
-    return new RunCommand(bridge, addresses().service(), rusage).run(argv, node, cwd, vars);
+    return new RunCommand(bridge, addresses().service(), rusage, terminal).run(argv, node, cwd, vars);
   }
 
   private int ps(List<String> args) throws CliException {

@@ -34,12 +34,14 @@ final class CliHelp {
   /** Each command's help: {@code procbus COMMAND --help}; its keys are the commands. */
   static final Map<String, String> COMMANDS = Map.of(
     "run", """
-      Usage: procbus run [--node N] [--cwd D] [-e K=V]... [--rusage] [--] PROG [ARG...]
+      Usage: procbus run [-t] [--node N] [--cwd D] [-e K=V]... [--rusage] [--] PROG [ARG...]
 
       Runs PROG on the node (no shell) with its stdout and stderr streamed to this command's, byte for byte,
       and this command's stdin (a terminal, a pipe, /dev/null) forwarded to it, EOF included. SIGINT and
       SIGTERM are passed on to it. Exits with its exit status, 128+N after signal N.
 
+        -t, --tty   run PROG on a pseudo-terminal of this terminal's size (stdin must be a terminal): keys
+                    go to it as typed (Ctrl-C included), this terminal is in raw mode until PROG ends
         --node N    run on cluster node N (default: any)
         --cwd D     working directory on the node (default: the policy's first cwd root)
         -e K=V      set a variable (the policy says which are allowed)

@@ -12,10 +12,8 @@ import io.procbus.protocol.Headers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Base64;
 import java.util.List;
@@ -29,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code procbus run}: spawns a process through the bridge and behaves like it, as {@code docker run -i} or
  * {@code kubectl exec -i} do — its stdout and stderr to ours, byte for byte as they arrive; our stdin to its stdin,
- * EOF included; SIGINT and SIGTERM passed on; its exit status as ours (128+N after signal N).
+ * EOF included; SIGINT and SIGTERM passed on; its exit status as ours (128+N after signal N). With {@code -t}, as
+ * {@code docker run -t} or {@code ssh -t}: the child runs on a pseudo-terminal of our terminal's size, followed on
+ * each SIGWINCH, while ours is in raw mode ({@link LocalTerminal}), so keys reach it as typed; SIGHUP is passed on too.
  *
  * <p>Back-pressure both ways: output is granted {@value #WINDOW} bytes of credit per stream at a time, topped up
  * only once the bytes were written to our stdout or stderr, so a slow reader of ours slows the child (and the
@@ -50,6 +50,8 @@ final class RunCommand {
   static final int READ_SIZE = 64 * 1024;
   /** Lease renewal period (the node's lease is 30 s by default). */
   static final long LEASE_RENEW_MILLIS = 10_000;
+  /** The {@code TERM} a node gives a terminal child whose request sets none: {@code -t} sends ours when it differs. */
+  static final String NODE_TERM = "xterm-256color";
   /** Exit status of a denied command: as a shell's "cannot execute". */
   static final int DENIED = 126;
   /** Exit status of a program that does not exist: as a shell's "command not found". */
@@ -69,13 +71,16 @@ final class RunCommand {
   private long nextSeq;
   private boolean stdoutBroken;
   private JsonObject exit;
-  private volatile boolean stdinStopped;
+  private volatile StdinPump stdin;
   private final boolean rusage;
+  private final LocalTerminal terminal;
 
-  RunCommand(BridgeConnection bridge, String service, boolean rusage) {
+  /** A run; with a {@code terminal} ({@code -t}), on a pseudo-terminal of that size, ours in raw mode meanwhile. */
+  RunCommand(BridgeConnection bridge, String service, boolean rusage, LocalTerminal terminal) {
     this.bridge = bridge;
     this.service = service;
     this.rusage = rusage;
+    this.terminal = terminal;
   }
 
   /**
@@ -90,6 +95,9 @@ final class RunCommand {
     }
     if (!env.isEmpty()) {
       options.put("env", new JsonObject(Map.copyOf(env)));
+    }
+    if (terminal != null) {
+      terminal.size((cols, rows) -> options.put("terminal", new JsonObject().put("cols", cols).put("rows", rows)));
     }
     JsonObject request = new JsonObject().put("command", new JsonArray(List.copyOf(argv))).put("options", options);
     if (node != null) {
@@ -106,26 +114,42 @@ final class RunCommand {
     controlAddress = info.getString("controlAddress");
     eventAddress = info.getString("eventAddress");
     int piece = Math.min(STDIN_PIECE, info.getInteger("maxStdinMessageBytes", STDIN_PIECE));
+    stdin = new StdinPump(bridge, serviceAddress, id, piece);
     bridge.onFrame(this::frame);
+    int code;
     try {
-      bridge.send(new JsonObject().put("type", "register").put("address", eventAddress));
-      // the first grant attaches: nothing is published before it, so nothing is missed
-      grant(WINDOW, WINDOW);
-    } catch (IOException e) {
-      throw new CliException(BridgeConnection.PROCBUS_FAILED, "lost the connection to " + bridge.where() + ": " + e);
-    }
-    bridge.lost().thenAccept(why -> fail("lost the connection to " + bridge.where() + ": " + why));
-    forwardSignals();
-    ScheduledExecutorService lease = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "procbus-lease"));
-    lease.scheduleAtFixedRate(() -> bridge.request(serviceAddress, "renewLease", new JsonObject()),
-      LEASE_RENEW_MILLIS, LEASE_RENEW_MILLIS, TimeUnit.MILLISECONDS);
-    daemon(() -> forwardStdin(piece), "procbus-stdin").start();
-    try {
-      return status.join();
+      if (terminal != null) {
+        // before the first grant: no output of the child reaches our terminal while it still translates
+        terminal.raw();
+        terminal.onResize((cols, rows) -> bridge.request(serviceAddress, "resize", new JsonObject().put("id", id)
+          .put("cols", cols).put("rows", rows)));
+      }
+      try {
+        bridge.send(new JsonObject().put("type", "register").put("address", eventAddress));
+        // the first grant attaches: nothing is published before it, so nothing is missed
+        grant(WINDOW, WINDOW);
+      } catch (IOException e) {
+        throw new CliException(BridgeConnection.PROCBUS_FAILED, "lost the connection to " + bridge.where() + ": " + e);
+      }
+      bridge.lost().thenAccept(why -> fail("lost the connection to " + bridge.where() + ": " + why));
+      forwardSignals();
+      ScheduledExecutorService lease = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "procbus-lease"));
+      lease.scheduleAtFixedRate(() -> bridge.request(serviceAddress, "renewLease", new JsonObject()),
+        LEASE_RENEW_MILLIS, LEASE_RENEW_MILLIS, TimeUnit.MILLISECONDS);
+      daemon(stdin, "procbus-stdin").start();
+      code = status.join();
     } catch (RuntimeException e) {
       throw e.getCause() instanceof CliException c ? c
         : new CliException(BridgeConnection.PROCBUS_FAILED, String.valueOf(e.getMessage()));
+    } finally {
+      if (terminal != null) {
+        terminal.close(); // before any line of ours: they are written for a terminal in its usual mode
+      }
     }
+    if (rusage) {
+      printUsage(new ExitStatus(exit));
+    }
+    return code;
   }
 
   /** The exit status and message of a spawn the node refused. */
@@ -175,16 +199,13 @@ final class RunCommand {
         }
       }
     } else if (EventType.STDIN_CLOSED.wire().equals(type)) {
-      stdinStopped = true;
+      stdin.stop();
     } else if (EventType.EXIT.wire().equals(type)) {
       exit = (JsonObject) body;
     } else if (EventType.TERMINATED.wire().equals(type)) {
       message("the node gave process " + id + " up: " + ((JsonObject) body).getString(EventFields.MESSAGE));
     } else if (EventType.CLOSED.wire().equals(type)) {
       flush();
-      if (exit != null && rusage) {
-        printUsage(new ExitStatus(exit));
-      }
       if (exit == null) {
         fail("process " + id + " closed without an exit status");
       } else if (exit.getInteger(EventFields.CODE) != null) {
@@ -245,70 +266,10 @@ final class RunCommand {
 
   // --- stdin and signals
 
-  private void forwardStdin(int piece) {
-    Object lock = new Object();
-    long[] unacked = {0};
-    byte[] buffer = new byte[piece];
-    try (InputStream in = new FileInputStream(FileDescriptor.in)) {
-      boolean eof = false;
-      while (!eof && !stdinStopped) {
-        // what is there now, up to one write: a blocking read, then whatever else is already available
-        int n = in.read(buffer, 0, Math.min(READ_SIZE, piece));
-        if (n < 0) {
-          break;
-        }
-        while (n < piece && in.available() > 0) {
-          int more = in.read(buffer, n, Math.min(READ_SIZE, piece - n));
-          if (more < 0) {
-            eof = true;
-            break;
-          }
-          n += more;
-        }
-        if (n == 0) {
-          continue;
-        }
-        synchronized (lock) {
-          while (unacked[0] >= STDIN_UNACKED) {
-            lock.wait();
-          }
-          unacked[0] += n;
-        }
-        if (stdinStopped) {
-          break;
-        }
-        int sent = n;
-        String data = Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(buffer, n));
-        bridge.request(serviceAddress, "writeStdin", new JsonObject().put("id", id).put("data", data))
-          .whenComplete((reply, e) -> {
-            if (e != null || "err".equals(reply.getString("type"))) {
-              stdinStopped = true; // the child closed its stdin or exited: what is left is not wanted
-            }
-            synchronized (lock) {
-              unacked[0] -= sent;
-              lock.notifyAll();
-            }
-          });
-      }
-      synchronized (lock) {
-        while (unacked[0] > 0) {
-          lock.wait(); // every write acknowledged before the EOF
-        }
-      }
-    } catch (IOException e) {
-      // our stdin failed: the child gets EOF
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (!stdinStopped) {
-      bridge.request(serviceAddress, "closeStdin", new JsonObject().put("id", id));
-    }
-  }
-
   @SuppressWarnings("restriction")
   private void forwardSignals() {
-    for (String name : List.of("INT", "TERM")) {
+    // on a terminal, a hangup of ours is the remote session's too, as when a local terminal closes
+    for (String name : terminal == null ? List.of("INT", "TERM") : List.of("INT", "TERM", "HUP")) {
       try {
         sun.misc.Signal.handle(new sun.misc.Signal(name), s -> bridge.request(serviceAddress, "signal",
           new JsonObject().put("id", id).put("signal", name).put("group", false)));

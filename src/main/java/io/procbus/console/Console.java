@@ -40,10 +40,14 @@ public final class Console {
   private static final Map<String, String[]> FILES = Map.of(
     "/", new String[] {"index.html", "text/html; charset=utf-8"},
     "/console.js", new String[] {"console.js", "text/javascript; charset=utf-8"},
+    "/terminal.js", new String[] {"terminal.js", "text/javascript; charset=utf-8"},
     "/console.css", new String[] {"console.css", "text/css; charset=utf-8"},
     "/favicon.svg", new String[] {"favicon.svg", "image/svg+xml"},
     "/vendor/sockjs.min.js", new String[] {"vendor/sockjs.min.js", "text/javascript; charset=utf-8"},
-    "/vendor/vertx-eventbus.js", new String[] {"vendor/vertx-eventbus.js", "text/javascript; charset=utf-8"});
+    "/vendor/vertx-eventbus.js", new String[] {"vendor/vertx-eventbus.js", "text/javascript; charset=utf-8"},
+    "/vendor/xterm.js", new String[] {"vendor/xterm.js", "text/javascript; charset=utf-8"},
+    "/vendor/addon-fit.js", new String[] {"vendor/addon-fit.js", "text/javascript; charset=utf-8"},
+    "/vendor/xterm.css", new String[] {"vendor/xterm.css", "text/css; charset=utf-8"});
 
   private record Asset(Buffer body, String contentType, String etag) {
   }

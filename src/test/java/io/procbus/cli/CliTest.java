@@ -62,6 +62,16 @@ class CliTest {
     assertEquals(0, cli.execute(List.of("logs", "--help")));
   }
 
+  /** {@code run -t} needs a terminal on stdin (the test JVM's is a pipe): a usage error, before connecting. */
+  @Test
+  void runWithATerminalRefusesAStdinThatIsNotOne() {
+    CliException e = assertThrows(CliException.class, LocalTerminal::open);
+    assertEquals(2, e.status());
+    assertTrue(e.getMessage().startsWith("run -t needs a terminal, and stdin is not one"), e.getMessage());
+    assertEquals(2, new Cli(Map.of("PROCBUS_TCP_PORT", "1")).execute(List.of("run", "-t", "--", "echo", "hi")),
+      "refused before connecting (nothing listens on port 1)");
+  }
+
   @Test
   void psShowsTheCommandWithoutThePolicyWrappersAndTheExitBySignalName() {
     assertEquals("/usr/bin/sleep 100", Tables.commandText(new JsonArray(List.of("/usr/bin/setpriv", "--reuid=1", "--",

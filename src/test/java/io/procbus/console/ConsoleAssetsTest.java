@@ -29,7 +29,12 @@ class ConsoleAssetsTest {
   /** Bundled file → (npm package, its version, the file in the package). */
   private static final Map<String, String[]> VENDORED = Map.of(
     "vendor/sockjs.min.js", new String[] {"sockjs-client", "1.6.1", "dist/sockjs.min.js"},
-    "vendor/vertx-eventbus.js", new String[] {"@vertx/eventbus-bridge-client.js", "1.0.0", "vertx-eventbus.js"});
+    "vendor/vertx-eventbus.js", new String[] {"@vertx/eventbus-bridge-client.js", "1.0.0", "vertx-eventbus.js"},
+    "vendor/xterm.js", new String[] {"@xterm/xterm", "6.0.0", "lib/xterm.js"},
+    "vendor/xterm.css", new String[] {"@xterm/xterm", "6.0.0", "css/xterm.css"},
+    "vendor/xterm.LICENSE", new String[] {"@xterm/xterm", "6.0.0", "LICENSE"},
+    "vendor/addon-fit.js", new String[] {"@xterm/addon-fit", "0.11.0", "lib/addon-fit.js"},
+    "vendor/addon-fit.LICENSE", new String[] {"@xterm/addon-fit", "0.11.0", "LICENSE"});
 
   @Test
   void theBundledClientIsThePinnedNpmPackagesBrowserBuild() throws Exception {
@@ -58,18 +63,20 @@ class ConsoleAssetsTest {
       assertTrue(script.group(1).contains("src=\""), "a script with a src: " + script.group());
       assertEquals("", script.group(2).strip(), "no inline script: " + script.group());
     }
-    assertEquals(3, scripts);
+    assertEquals(6, scripts);
     assertFalse(Pattern.compile("\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no on* handler");
     assertFalse(Pattern.compile("<style|\\sstyle\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no inline style");
     assertFalse(html.contains("http://") || html.contains("https://") || html.contains("//cdn"), "nothing external");
   }
 
   @Test
-  void theConsoleScriptUsesNoHtmlSinkAndNoEval() throws Exception {
-    String js = Files.readString(CONSOLE.resolve("console.js"));
-    for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-      "new Function", "setTimeout('", "setInterval('")) {
-      assertFalse(js.contains(sink), "console.js uses " + sink);
+  void theConsoleScriptsUseNoHtmlSinkAndNoEval() throws Exception {
+    for (String file : List.of("console.js", "terminal.js")) {
+      String js = Files.readString(CONSOLE.resolve(file));
+      for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+        "new Function", "setTimeout('", "setInterval('")) {
+        assertFalse(js.contains(sink), file + " uses " + sink);
+      }
     }
   }
 

@@ -28,19 +28,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The browser console in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
  * chromedriver (both paths given, so Selenium Manager never downloads anything), against a node started from
- * the fat jar with a token file and a policy allowing {@code echo}, {@code sleep} and {@code cat}.
+ * the fat jar with a token file and a policy allowing {@code echo}, {@code sleep}, {@code cat} and {@code sh}, on
+ * a terminal too.
  *
  * <p>The test fails, never skips, when the browser cannot start: {@code bin/install-test-tools} installs it.
  * The page as it ends is kept in {@code target/console-screenshot.png}, the output test's in
@@ -68,7 +73,8 @@ class ConsoleIT {
       .put("searchPath", new JsonArray().add("/usr/bin").add("/bin"))
       .put("rules", new JsonArray().add(new JsonObject().put("name", "console-test").put("roles", new JsonArray()
         .add("user")).put("programs", new JsonArray().add(new JsonObject().put("path", "echo"))
-        .add(new JsonObject().put("path", "sleep")).add(new JsonObject().put("path", "cat")))
+        .add(new JsonObject().put("path", "sleep")).add(new JsonObject().put("path", "cat"))
+        .add(new JsonObject().put("path", "sh"))).put("terminal", true)
         .put("cwdRoots", new JsonArray().add(dir.toString())).put("maxRuntimeMillis", 120_000))).encode());
     JsonObject config = new JsonObject()
       .put("bridges", new JsonObject().put("tcp", new JsonObject().put("enabled", true).put("port", 0))
@@ -94,10 +100,12 @@ class ConsoleIT {
   @Timeout(60)
   void filesAreServedWithTheirTypesAndAStrictPolicy() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    Map<String, String> types = Map.of("/", "text/html; charset=utf-8", "/console.js", "text/javascript; charset=utf-8",
-      "/console.css", "text/css; charset=utf-8", "/vendor/sockjs.min.js", "text/javascript; charset=utf-8",
-      "/vendor/vertx-eventbus.js", "text/javascript; charset=utf-8", "/favicon.svg", "image/svg+xml",
-      "/config.json", "application/json");
+    String js = "text/javascript; charset=utf-8";
+    Map<String, String> types = Map.ofEntries(Map.entry("/", "text/html; charset=utf-8"), Map.entry("/console.js", js), Map.entry("/terminal.js", js),
+      Map.entry("/console.css", "text/css; charset=utf-8"), Map.entry("/vendor/sockjs.min.js", js),
+      Map.entry("/vendor/vertx-eventbus.js", js), Map.entry("/vendor/xterm.js", js),
+      Map.entry("/vendor/addon-fit.js", js), Map.entry("/vendor/xterm.css", "text/css; charset=utf-8"),
+      Map.entry("/favicon.svg", "image/svg+xml"), Map.entry("/config.json", "application/json"));
     for (Map.Entry<String, String> e : types.entrySet()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + e.getKey())).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -224,6 +232,82 @@ class ConsoleIT {
       screenshot(browser, SCREENSHOT);
       browser.quit();
     }
+  }
+
+  /** The visible terminal view's host element. */
+  private static final By TERMINAL = By.cssSelector("#terminal-area .terminal-host:not([hidden])");
+
+  /**
+   * A terminal: {@code sh} started "in a terminal" answers typed lines in the xterm.js view, at the view's size;
+   * Ctrl-C typed into it interrupts the foreground {@code sleep}; the view's size follows the window to the
+   * child's terminal; the exit is shown. The terminal's rows are read from the page as xterm.js renders them.
+   */
+  @Test
+  @Timeout(240)
+  void aTerminalShAnswersTypedLinesCtrlCStopsSleepAndTheSizeFollows() throws Exception {
+    WebDriver browser = browser();
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, WAIT);
+      browser.get(base + "/");
+      browser.findElement(By.id("token")).sendKeys(TOKEN);
+      browser.findElement(By.id("signin-button")).click();
+      wait.until(ExpectedConditions.textToBe(By.id("status"), "signed in"));
+      browser.findElement(By.id("start-terminal")).click();
+      start(browser, wait, "sh");
+      wait.until(ExpectedConditions.textToBe(By.id("exit-status"), "running"));
+      assertFalse(browser.findElement(By.id("output")).isDisplayed(), "the terminal replaces the text output");
+      WebElement host = wait.until(ExpectedConditions.visibilityOfElementLocated(TERMINAL));
+      host.click(); // keys then go to the focused element: the view's own (hidden) text area
+      String size = host.getAttribute("data-rows") + " " + host.getAttribute("data-cols");
+      assertTrue(size.matches("[1-9][0-9]* [1-9][0-9]*"), size);
+
+      type(browser, "stty size" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains(size));
+      assertEquals("inline-block", ((JavascriptExecutor) browser).executeScript("return getComputedStyle(document"
+        + ".querySelector('#terminal-area .terminal-host:not([hidden]) .xterm-rows span')).display"),
+        "xterm.js's computed rules apply, through the constructed style sheet");
+      type(browser, "echo hi" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains("hi"));
+      // escape sequences are interpreted, as a terminal does: red text, not the sequence
+      type(browser, "printf '\\033[31mred\\033[0m\\n'" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains("red"));
+      assertEquals("red", ((JavascriptExecutor) browser).executeScript("const s = document.querySelector("
+        + "'#terminal-area .terminal-host:not([hidden]) .xterm-rows span.xterm-fg-1'); return s && s.textContent;"));
+
+      type(browser, "echo started; sleep 100" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains("started"));
+      new Actions(browser).keyDown(Keys.CONTROL).sendKeys("c").keyUp(Keys.CONTROL).perform();
+      type(browser, "echo status-$?" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains("status-130")); // 128 + SIGINT: the sleep was interrupted
+
+      String cols = host.getAttribute("data-cols");
+      browser.manage().window().setSize(new Dimension(900, 800));
+      wait.until(d -> !cols.equals(host.getAttribute("data-cols")));
+      String resized = host.getAttribute("data-rows") + " " + host.getAttribute("data-cols");
+      type(browser, "stty size" + Keys.ENTER);
+      wait.until(d -> terminalRows(d).contains(resized));
+
+      type(browser, "exit 3" + Keys.ENTER);
+      wait.until(ExpectedConditions.textToBe(By.id("exit-status"), "exited with code 3"));
+      wait.until(d -> terminalRows(d).contains("[exited with code 3]"));
+      assertEquals("procbus console", browser.getTitle());
+    } finally {
+      screenshot(browser, Path.of("target", "console-screenshot-terminal.png"));
+      browser.quit();
+    }
+  }
+
+  /** Types into the focused element. */
+  private static void type(WebDriver browser, CharSequence keys) {
+    new Actions(browser).sendKeys(keys).perform();
+  }
+
+  /** The rows the visible terminal view shows, as text, trailing blanks removed. */
+  @SuppressWarnings("unchecked")
+  private static List<String> terminalRows(WebDriver browser) {
+    return (List<String>) ((JavascriptExecutor) browser).executeScript("const host = document.querySelector("
+      + "'#terminal-area .terminal-host:not([hidden])'); return host ? Array.from(host.querySelectorAll("
+      + "'.xterm-rows > div'), (r) => r.textContent.replace(/\u00a0/g, ' ').trimEnd()) : [];");
   }
 
   private static void screenshot(WebDriver browser, Path file) throws Exception {
