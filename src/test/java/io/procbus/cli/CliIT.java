@@ -134,6 +134,18 @@ class CliIT {
     return new Result(p.exitValue(), Files.readAllBytes(out), Files.readString(err));
   }
 
+  @Test
+  @Timeout(150)
+  void runDashTOfTtyUnderTheShippedPolicyRunsOnANodeTerminal() throws Exception {
+    // the README's line: util-linux script gives the CLI a terminal of its own
+    ProcessBuilder pb = cli(Map.of("TERM", "xterm-256color"), List.of());
+    pb.command("script", "-qfec", String.join(" ", cli(Map.of(), List.of("run", "-t", "--", "tty")).command()),
+      "/dev/null");
+    Result r = run(pb);
+    assertEquals(0, r.status(), r.stderr() + r.out());
+    assertTrue(r.out().matches("(?s)/dev/pts/[0-9]+\r\n"), "the node's terminal: " + r.out());
+  }
+
   private Result procbus(String... args) throws Exception {
     return run(cli(Map.of(), List.of(args)));
   }
