@@ -11,6 +11,7 @@ import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
+import io.procbus.protocol.Addresses;
 import io.procbus.streams.AbstractProcessEngine;
 import io.procbus.streams.ChildContext;
 import io.vertx.core.Future;
@@ -51,6 +52,8 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
   private final Leases leases;
   private final NodeLoss nodeLoss;
   private final Observers observers;
+  /** The client's own event address (protocol version 2), or {@code null}: a subscription per child. */
+  private final EventRouter router;
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
     super((VertxInternal) vertx);
@@ -67,7 +70,10 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     ContextInternal clientContext = this.vertx.createEventLoopContext();
     this.nodeLoss = new NodeLoss(this.vertx, clientContext, this.options, routes, children, owner);
     this.leases = new Leases(this.vertx, clientContext, options.getLeaseRenewMillis(), routes, owner, nodeLoss::gone);
-    this.observers = new Observers(this.vertx, this.options, this::isClosed);
+    this.observers = new Observers(this.vertx, this.options, routes, this::isClosed);
+    boolean clientEvents = options.getClientEvents() != null ? options.getClientEvents() : vertx.isClustered();
+    this.router = clientEvents ? new EventRouter(this.vertx, clientContext,
+      new Addresses(this.options.getPrefix()).client(UUID.randomUUID().toString())) : null;
     this.vertx.addCloseHook(this);
   }
 
@@ -140,8 +146,26 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     return stdio == null || stdio.getMode() == null ? new Stdio().setMode(mode) : stdio;
   }
 
-  /** On the bound context: the spawn command, then the transport's subscription and attach. */
+  /**
+   * On the bound context: the spawn command, then the transport's subscription and attach. With the client's own
+   * event address the request names it; a service of protocol version 1 refuses the field, and the spawn is sent
+   * again without it.
+   */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request) {
+    if (router == null) {
+      return spawn(bound, protocol, request, null);
+    }
+    return router.ready().transform(ar -> ar.failed()
+      ? Future.failedFuture(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to "
+        + router.address() + ": " + ar.cause()))
+      : spawn(bound, protocol, new SpawnRequest(request).setEventAddress(router.address()), router)
+        .recover(e -> e instanceof ProcessException pe && pe.code() == ErrorCode.MALFORMED
+          && String.valueOf(pe.getMessage()).contains("unknown field 'eventAddress'") ? spawn(bound, protocol, request, null)
+          : Future.failedFuture(e)));
+  }
+
+  private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request,
+                                            EventRouter router) {
     return routes.send(request.getNode(), options.getRequestTimeoutMillis(), service -> service.spawn(request))
       .compose(info -> {
         Instance instance = routes.instance(info.getServiceAddress());
@@ -150,7 +174,7 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
           instance.commands().closeProcess(info.getId(), owner);
           return Future.failedFuture(closedFailure());
         }
-        RemoteTransport transport = new RemoteTransport(this, bound, protocol, info, instance);
+        RemoteTransport transport = new RemoteTransport(this, bound, protocol, info, instance, router);
         children.add(transport);
         return transport.start();
       });
@@ -232,7 +256,11 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     released.addAll(leases.releaseAll());
     Future.join(released).onComplete(ar -> {
       children.failAll(new ProcessException(ErrorCode.TERMINATED, "the process client was closed"));
-      done.complete();
+      if (router != null) {
+        router.close().onComplete(v -> done.complete());
+      } else {
+        done.complete();
+      }
     });
   }
 

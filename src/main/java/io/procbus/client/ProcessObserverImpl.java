@@ -64,7 +64,7 @@ final class ProcessObserverImpl implements ProcessObserver {
     consumer = observers.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
     consumer.completion().onComplete(ar -> on.run(() -> {
       if (ar.succeeded()) {
-        started.complete(this);
+        observers.watch(address).onComplete(v -> on.run(() -> started.complete(this)));
       } else {
         observers.forget(this);
         started.fail(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to " + address + ": "
