@@ -54,6 +54,7 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
   private final Observers observers;
   /** The client's own event address (protocol version 2), or {@code null}: a subscription per child. */
   private final EventRouter router;
+  private final GrantBatches grants;
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
     super((VertxInternal) vertx);
@@ -74,6 +75,7 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     boolean clientEvents = options.getClientEvents() != null ? options.getClientEvents() : vertx.isClustered();
     this.router = clientEvents ? new EventRouter(this.vertx, clientContext,
       new Addresses(this.options.getPrefix()).client(UUID.randomUUID().toString())) : null;
+    this.grants = new GrantBatches(this.vertx.eventBus(), owner);
     this.vertx.addCloseHook(this);
   }
 
@@ -83,6 +85,11 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
 
   ProcessClientOptions options() {
     return options;
+  }
+
+  /** The grants to services of protocol version 2, batched. */
+  GrantBatches grants() {
+    return grants;
   }
 
   @Override

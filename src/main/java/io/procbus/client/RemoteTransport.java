@@ -103,20 +103,30 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
     if (isFinished()) {
       return;
     }
-    JsonObject grant = new JsonObject().put(Control.ID, info.getId()).put(Control.OWNER, client.owner());
-    if (readPipe(1) != null) {
-      grant.put(Control.STDOUT, readPipe(1).initialGrant());
-    }
-    if (readPipe(2) != null) {
-      grant.put(Control.STDERR, readPipe(2).initialGrant());
-    }
-    client.vertx().eventBus().send(info.getControlAddress(), grant);
+    Long stdout = readPipe(1) != null ? readPipe(1).initialGrant() : null;
+    Long stderr = readPipe(2) != null ? readPipe(2).initialGrant() : null;
+    send(stdout, stderr);
   }
 
   /** Adds {@code n} bytes of credit to stream {@code fd}. */
   void grant(int fd, long n) {
-    client.vertx().eventBus().send(info.getControlAddress(), new JsonObject().put(Control.ID, info.getId())
-      .put(Control.OWNER, client.owner()).put(fd == 1 ? Control.STDOUT : Control.STDERR, n));
+    send(fd == 1 ? n : null, fd == 2 ? n : null);
+  }
+
+  /** A grant: in a batch to a service of version 2 (the child takes its events on the client's address). */
+  private void send(Long stdout, Long stderr) {
+    if (router != null) {
+      client.grants().grant(context(), info.getControlAddress(), info.getId(), stdout, stderr);
+      return;
+    }
+    JsonObject grant = new JsonObject().put(Control.ID, info.getId()).put(Control.OWNER, client.owner());
+    if (stdout != null) {
+      grant.put(Control.STDOUT, stdout);
+    }
+    if (stderr != null) {
+      grant.put(Control.STDERR, stderr);
+    }
+    client.vertx().eventBus().send(info.getControlAddress(), grant);
   }
 
   // --- events, on the context

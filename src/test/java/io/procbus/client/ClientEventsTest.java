@@ -14,6 +14,7 @@ import io.procbus.api.ProcessOptions;
 import io.procbus.api.SpawnRequest;
 import io.procbus.api.Stdio;
 import io.procbus.protocol.Addresses;
+import io.procbus.protocol.Control;
 import io.procbus.protocol.Headers;
 import io.procbus.protocol.Replay;
 import io.procbus.verticle.ProcessVerticle;
@@ -24,6 +25,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,5 +159,33 @@ class ClientEventsTest {
       assertEquals(ErrorCode.INVALID_ARGUMENT.code(), replyFailure(client.service().spawn(request)).failureCode(),
         address);
     }
+  }
+
+  /** One control message with a batch of grants attaches each process it names: both run to {@code closed}. */
+  @Test
+  @Timeout(30)
+  void aBatchOfGrantsAttachesEachProcessItNames() throws Exception {
+    List<ProcessInfo> infos = new ArrayList<>();
+    List<Future<Void>> closed = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ProcessInfo info = await(client.service().spawn(new SpawnRequest().setCommand(List.of("echo", "hi"))
+        .setOwner("batcher")));
+      Promise<Void> done = Promise.promise();
+      MessageConsumer<Object> consumer = vertx.eventBus().consumer(info.getEventAddress(), m -> {
+        if ("closed".equals(m.headers().get(Headers.TYPE))) {
+          done.tryComplete();
+        }
+      });
+      await(consumer.completion());
+      infos.add(info);
+      closed.add(done.future().onComplete(v -> consumer.unregister()));
+    }
+    JsonArray grants = new JsonArray();
+    for (ProcessInfo info : infos) {
+      grants.add(new JsonObject().put(Control.ID, info.getId()).put(Control.STDOUT, 1024));
+    }
+    vertx.eventBus().send(infos.get(0).getControlAddress(), new JsonObject().put(Control.OWNER, "batcher")
+      .put(Control.GRANTS, grants));
+    await(Future.all(closed));
   }
 }
