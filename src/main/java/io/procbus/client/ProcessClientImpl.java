@@ -166,9 +166,13 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
       ? Future.failedFuture(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to "
         + router.address() + ": " + ar.cause()))
       : spawn(bound, protocol, new SpawnRequest(request).setEventAddress(router.address()), router)
-        .recover(e -> e instanceof ProcessException pe && pe.code() == ErrorCode.MALFORMED
-          && String.valueOf(pe.getMessage()).contains("unknown field 'eventAddress'") ? spawn(bound, protocol, request, null)
-          : Future.failedFuture(e)));
+        .recover(e -> refusedByVersion1(e) ? spawn(bound, protocol, request, null) : Future.failedFuture(e)));
+  }
+
+  /** A service of protocol version 1 refuses {@code eventAddress} as an unknown field (and starts nothing). */
+  private static boolean refusedByVersion1(Throwable e) {
+    return e instanceof ProcessException pe && pe.code() == ErrorCode.MALFORMED
+      && String.valueOf(pe.getMessage()).contains("unknown field 'eventAddress'");
   }
 
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request,

@@ -12,10 +12,9 @@ import java.util.ArrayDeque;
  * (protocol version 1), or, when the owner named its own event address (version 2), sent there, and published
  * on the process's address too once someone {@linkplain #watch() watches} (a {@code replay}): in a cluster a
  * publish to an address nobody subscribed is a registry lookup per event, which a process without observers
- * need not pay. The order is the order
- * of the engine's protocol callbacks, which {@code BaseSubprocessTransport} keeps (exit after every byte the
- * child wrote, closed last); nothing here reorders. What is delivered is also kept, within bounds, in an
- * {@link EventRing} for {@code replay}. Context thread only.
+ * need not pay. The order is the order of the engine's protocol callbacks, which {@code BaseSubprocessTransport}
+ * keeps (exit after every byte the child wrote, closed last); nothing here reorders. What is delivered is also
+ * kept, within bounds, in an {@link EventRing} for {@code replay}. Context thread only.
  */
 final class ProcessEvents {
 
@@ -42,7 +41,7 @@ final class ProcessEvents {
     this.watched = ownerAddress == null;
   }
 
-  /** Publishes an event, or holds it until the attach. */
+  /** Delivers an event, or holds it until the attach. */
   void emit(EventType type, Object body) {
     if (attached) {
       publish(type, body);
