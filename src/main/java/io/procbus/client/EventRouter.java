@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The client's own event address (protocol version 2), {@code <prefix>.client.<client>}: one consumer, registered
- * once for the client's life (on a clustered bus the only cluster-wide registration it makes), where the services
- * send the events of every child it spawned. Each event goes to the child its {@code id} header names, which takes
+ * One of the client's own event addresses (protocol version 2, {@link EventRouters}): one consumer, registered
+ * once for the client's life (on a clustered bus a cluster-wide registration per event loop, not per child),
+ * where the services send the events of every child the client bound to that event loop. Each event goes to the child its {@code id} header names, which takes
  * it on its own context; the bus keeps the order per sender, and so per child. Events of a child not (or no
  * longer) here are dropped: nothing is sent before the child's attach grant, which comes after {@link #add}.
  * Any thread.

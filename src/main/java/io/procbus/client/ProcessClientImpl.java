@@ -11,7 +11,6 @@ import io.procbus.api.Stdio;
 import io.procbus.api.StdioMode;
 import io.procbus.api.SubprocessProtocol;
 import io.procbus.api.SubprocessTransport;
-import io.procbus.protocol.Addresses;
 import io.procbus.streams.AbstractProcessEngine;
 import io.procbus.streams.ChildContext;
 import io.vertx.core.Future;
@@ -52,8 +51,8 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
   private final Leases leases;
   private final NodeLoss nodeLoss;
   private final Observers observers;
-  /** The client's own event address (protocol version 2), or {@code null}: a subscription per child. */
-  private final EventRouter router;
+  /** The client's own event addresses (protocol version 2), or {@code null}: a subscription per child. */
+  private final EventRouters routers;
   private final GrantBatches grants;
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
@@ -73,8 +72,7 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     this.leases = new Leases(this.vertx, clientContext, options.getLeaseRenewMillis(), routes, owner, nodeLoss::gone);
     this.observers = new Observers(this.vertx, this.options, routes, this::isClosed);
     boolean clientEvents = options.getClientEvents() != null ? options.getClientEvents() : vertx.isClustered();
-    this.router = clientEvents ? new EventRouter(this.vertx, clientContext,
-      new Addresses(this.options.getPrefix()).client(UUID.randomUUID().toString())) : null;
+    this.routers = clientEvents ? new EventRouters(this.vertx, this.options.getPrefix()) : null;
     this.grants = new GrantBatches(this.vertx.eventBus(), owner);
     this.vertx.addCloseHook(this);
   }
@@ -159,9 +157,10 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
    * again without it.
    */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request) {
-    if (router == null) {
+    if (routers == null) {
       return spawn(bound, protocol, request, null);
     }
+    EventRouter router = routers.of(bound.context());
     return router.ready().transform(ar -> ar.failed()
       ? Future.failedFuture(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to "
         + router.address() + ": " + ar.cause()))
@@ -267,8 +266,8 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     released.addAll(leases.releaseAll());
     Future.join(released).onComplete(ar -> {
       children.failAll(new ProcessException(ErrorCode.TERMINATED, "the process client was closed"));
-      if (router != null) {
-        router.close().onComplete(v -> done.complete());
+      if (routers != null) {
+        routers.close().onComplete(v -> done.complete());
       } else {
         done.complete();
       }

@@ -86,4 +86,28 @@ class BridgeClientEventsTest {
       await(owner.close());
     }
   }
+
+  /** A bridge forwards one grant per frame: a {@code grants} field is dropped, and the frame's own grant attaches. */
+  @Test
+  @Timeout(60)
+  void aGrantFrameCarryingABatchIsForwardedAsItsOwnGrantOnly() throws Exception {
+    try (TcpBridgeClient t = TcpBridgeClient.authenticated(edge.bridge.tcpPort(), EdgeFixture.ALICE)) {
+      JsonObject request = new JsonObject().put("command", new JsonArray().add("echo").add("hi"));
+      JsonObject info = t.command(ADDRESSES.service(), "spawn", new JsonObject().put("request", request))
+        .getJsonObject("body");
+      t.frame(new JsonObject().put("type", "register").put("address", info.getString("eventAddress")));
+      t.frame(new JsonObject().put("type", "send").put("address", info.getString("controlAddress"))
+        .put("body", new JsonObject().put("id", info.getString("id")).put("stdout", 1024).put("stderr", 1024)
+          .put("grants", new JsonArray().add(new JsonObject().put("id", "not-a-process").put("stdout", 1)))));
+      StringBuilder stdout = new StringBuilder();
+      JsonObject frame;
+      do {
+        frame = t.read();
+        if ("stdout".equals(frame.getJsonObject("headers").getString("type"))) {
+          stdout.append(new String(Base64.getUrlDecoder().decode(frame.getJsonObject("body").getString("data"))));
+        }
+      } while (!"closed".equals(frame.getJsonObject("headers").getString("type")));
+      assertEquals("hi\n", stdout.toString());
+    }
+  }
 }
