@@ -72,16 +72,7 @@ class BridgeClientEventsTest {
       await(cat.stdin().write(Buffer.buffer("one\n")));
       await(cat.stdin().end());
       assertEquals("one\n", await(cat.stdout().readLine()).toString());
-      StringBuilder stdout = new StringBuilder();
-      JsonObject frame;
-      do {
-        frame = t.read();
-        JsonObject body = frame.getJsonObject("body");
-        if ("stdout".equals(frame.getJsonObject("headers").getString("type"))) {
-          stdout.append(new String(Base64.getUrlDecoder().decode(body.getString("data"))));
-        }
-      } while (!"closed".equals(frame.getJsonObject("headers").getString("type")));
-      assertEquals("one\n", stdout.toString());
+      assertEquals("one\n", stdoutUntilClosed(t));
     } finally {
       await(owner.close());
     }
@@ -99,15 +90,20 @@ class BridgeClientEventsTest {
       t.frame(new JsonObject().put("type", "send").put("address", info.getString("controlAddress"))
         .put("body", new JsonObject().put("id", info.getString("id")).put("stdout", 1024).put("stderr", 1024)
           .put("grants", new JsonArray().add(new JsonObject().put("id", "not-a-process").put("stdout", 1)))));
-      StringBuilder stdout = new StringBuilder();
-      JsonObject frame;
-      do {
-        frame = t.read();
-        if ("stdout".equals(frame.getJsonObject("headers").getString("type"))) {
-          stdout.append(new String(Base64.getUrlDecoder().decode(frame.getJsonObject("body").getString("data"))));
-        }
-      } while (!"closed".equals(frame.getJsonObject("headers").getString("type")));
-      assertEquals("hi\n", stdout.toString());
+      assertEquals("hi\n", stdoutUntilClosed(t));
     }
+  }
+
+  /** The stdout of the events frames bring, up to {@code closed}. */
+  private static String stdoutUntilClosed(TcpBridgeClient t) throws Exception {
+    StringBuilder stdout = new StringBuilder();
+    JsonObject frame;
+    do {
+      frame = t.read();
+      if ("stdout".equals(frame.getJsonObject("headers").getString("type"))) {
+        stdout.append(new String(Base64.getUrlDecoder().decode(frame.getJsonObject("body").getString("data"))));
+      }
+    } while (!"closed".equals(frame.getJsonObject("headers").getString("type")));
+    return stdout.toString();
   }
 }
