@@ -38,6 +38,7 @@ public class SpawnRequest {
   private String killSignal = DEFAULT_KILL_SIGNAL;
   private String node;
   private Admission admission;
+  private String eventAddress;
 
   /** An empty request; set a command or a shell line. */
   public SpawnRequest() {
@@ -169,5 +170,20 @@ public class SpawnRequest {
   @Override
   public String toString() {
     return toJson().encode();
+  }
+
+  /**
+   * Where the service sends the process's events (protocol version 2, {@code ProtocolVersion}): the owner's own
+   * address {@code <prefix>.client.<client>}, one per client, or {@code null} (version 1) for the process's
+   * address only. A {@code run} ignores it; a bridge refuses it.
+   */
+  public String getEventAddress() {
+    return eventAddress;
+  }
+
+  /** Sets the owner's event address ({@code <prefix>.client.<client>}), or {@code null} for the process's address. */
+  public SpawnRequest setEventAddress(String eventAddress) {
+    this.eventAddress = eventAddress;
+    return this;
   }
 }

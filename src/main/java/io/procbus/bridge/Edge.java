@@ -39,7 +39,7 @@ final class Edge {
     this.permits = new AddressPermits(addresses, monitor);
     this.commands = new CommandForwarder(vertx, permits, new EdgeAdmission(guard, monitor), owners, policy);
     this.fanout = new EventFanout(vertx, this::closed);
-    this.subscriptions = new EventSubscriptions(addresses, permits, owners, fanout, policy);
+    this.subscriptions = new EventSubscriptions(vertx, addresses, permits, owners, fanout, policy);
   }
 
   /** Handles one decoded frame ({@code null} or a non-object: a malformed frame). */

@@ -53,6 +53,10 @@ final class EdgeAdmission {
       if (request.getValue("admission") != null) {
         throw CommandPolicy.deny("admission", "a bridge client may not send an admission: the bridge admits");
       }
+      if (request.getValue("eventAddress") != null) {
+        throw CommandPolicy.deny("eventAddress", "a bridge client names no event address: it registers the "
+          + "process's eventAddress");
+      }
       holder.put(field, guard.admitAtEdge(s.principal, new SpawnRequest(request)).toJson());
       return true;
     } catch (ProcessException e) {

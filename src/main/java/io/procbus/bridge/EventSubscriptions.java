@@ -5,6 +5,9 @@ import io.procbus.policy.ServiceGuard;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.procbus.protocol.Headers;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -23,10 +26,12 @@ final class EventSubscriptions {
   private final OwnerIndex owners;
   private final EventFanout fanout;
   private final boolean policy;
+  private final Vertx vertx;
 
   /** {@code policy}: whether the node has a policy (without one every registration is {@code DENIED}). */
-  EventSubscriptions(Addresses addresses, AddressPermits permits, OwnerIndex owners, EventFanout fanout,
-                     boolean policy) {
+  EventSubscriptions(Vertx vertx, Addresses addresses, AddressPermits permits, OwnerIndex owners,
+                     EventFanout fanout, boolean policy) {
+    this.vertx = vertx;
     this.addresses = addresses;
     this.permits = permits;
     this.owners = owners;
@@ -56,7 +61,7 @@ final class EventSubscriptions {
       s.write(BridgeFrames.error(address, ErrorCode.LIMIT_REACHED, MAX_REGISTRATIONS + " registrations"));
       return Future.succeededFuture();
     }
-    return owners.ownerOf(addresses.service(), id, false).transform(ar -> registered(s, address, id, ar));
+    return owners.ownerOf(addresses.service(), id, true).transform(ar -> registered(s, address, id, ar));
   }
 
   /** Completes a registration once the process's owner is known; completes when the subscription is in place. */
@@ -70,9 +75,24 @@ final class EventSubscriptions {
       s.write(BridgeFrames.error(address, ErrorCode.NOT_OWNER, "process " + id + " is not owned by "
         + s.principal.name()));
     } else if (s.registrations.add(address)) {
-      return fanout.join(s, address);
+      return fanout.join(s, address).compose(v -> watch(ar.result()));
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Asks the process's instance to publish its events on its address ({@code replay} from past the end: no events
+   * back), which a process whose owner names its own event address does only once watched; a failure (the process
+   * is gone) changes nothing.
+   */
+  private Future<Void> watch(JsonObject info) {
+    if (!(info.getValue("serviceAddress") instanceof String instance)) {
+      return Future.succeededFuture();
+    }
+    JsonObject replay = new JsonObject().put("id", info.getValue("id")).put("owner", info.getValue("owner"))
+      .put("fromSeq", Long.MAX_VALUE);
+    return vertx.eventBus().request(instance, replay, new DeliveryOptions().addHeader(Headers.ACTION, "replay")
+      .setSendTimeout(CommandForwarder.COMMAND_TIMEOUT_MILLIS)).<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
   /** Unregisters {@code s} from {@code address} ({@code INVALID_ARGUMENT} when it is not registered). */

@@ -51,6 +51,9 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
   private final Leases leases;
   private final NodeLoss nodeLoss;
   private final Observers observers;
+  /** The client's own event addresses (protocol version 2), or {@code null}: a subscription per child. */
+  private final EventRouters routers;
+  private final GrantBatches grants;
 
   ProcessClientImpl(Vertx vertx, ProcessClientOptions options) {
     super((VertxInternal) vertx);
@@ -67,7 +70,10 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     ContextInternal clientContext = this.vertx.createEventLoopContext();
     this.nodeLoss = new NodeLoss(this.vertx, clientContext, this.options, routes, children, owner);
     this.leases = new Leases(this.vertx, clientContext, options.getLeaseRenewMillis(), routes, owner, nodeLoss::gone);
-    this.observers = new Observers(this.vertx, this.options, this::isClosed);
+    this.observers = new Observers(this.vertx, this.options, routes, this::isClosed);
+    boolean clientEvents = options.getClientEvents() != null ? options.getClientEvents() : vertx.isClustered();
+    this.routers = clientEvents ? new EventRouters(this.vertx, this.options.getPrefix()) : null;
+    this.grants = new GrantBatches(this.vertx.eventBus(), owner);
     this.vertx.addCloseHook(this);
   }
 
@@ -77,6 +83,11 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
 
   ProcessClientOptions options() {
     return options;
+  }
+
+  /** The grants to services of protocol version 2, batched. */
+  GrantBatches grants() {
+    return grants;
   }
 
   @Override
@@ -145,8 +156,31 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     return stdio == null || stdio.getMode() == null ? new Stdio().setMode(mode) : stdio;
   }
 
-  /** On the bound context: the spawn command, then the transport's subscription and attach. */
+  /**
+   * On the bound context: the spawn command, then the transport's subscription and attach. With the client's own
+   * event address the request names it; a service of protocol version 1 refuses the field, and the spawn is sent
+   * again without it.
+   */
   private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request) {
+    if (routers == null) {
+      return spawn(bound, protocol, request, null);
+    }
+    EventRouter router = routers.of(bound.context());
+    return router.ready().transform(ar -> ar.failed()
+      ? Future.failedFuture(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to "
+        + router.address() + ": " + ar.cause()))
+      : spawn(bound, protocol, new SpawnRequest(request).setEventAddress(router.address()), router)
+        .recover(e -> refusedByVersion1(e) ? spawn(bound, protocol, request, null) : Future.failedFuture(e)));
+  }
+
+  /** A service of protocol version 1 refuses {@code eventAddress} as an unknown field (and starts nothing). */
+  private static boolean refusedByVersion1(Throwable e) {
+    return e instanceof ProcessException pe && pe.code() == ErrorCode.MALFORMED
+      && String.valueOf(pe.getMessage()).contains("unknown field 'eventAddress'");
+  }
+
+  private Future<SubprocessTransport> spawn(ChildContext bound, SubprocessProtocol protocol, SpawnRequest request,
+                                            EventRouter router) {
     return routes.send(request.getNode(), options.getRequestTimeoutMillis(), service -> service.spawn(request))
       .compose(info -> {
         Instance instance = routes.instance(info.getServiceAddress());
@@ -155,7 +189,7 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
           instance.commands().closeProcess(info.getId(), owner);
           return Future.failedFuture(closedFailure());
         }
-        RemoteTransport transport = new RemoteTransport(this, bound, protocol, info, instance);
+        RemoteTransport transport = new RemoteTransport(this, bound, protocol, info, instance, router);
         children.add(transport);
         return transport.start();
       });
@@ -237,7 +271,11 @@ final class ProcessClientImpl extends AbstractProcessEngine implements ProcessCl
     released.addAll(leases.releaseAll());
     Future.join(released).onComplete(ar -> {
       children.failAll(new ProcessException(ErrorCode.TERMINATED, "the process client was closed"));
-      done.complete();
+      if (routers != null) {
+        routers.close().onComplete(v -> done.complete());
+      } else {
+        done.complete();
+      }
     });
   }
 

@@ -41,6 +41,7 @@ public class ProcessClientOptions {
   private long observerMaxBytes = DEFAULT_OBSERVER_MAX_BYTES;
   private String node;
   private long nodeTimeoutMillis = DEFAULT_NODE_TIMEOUT_MILLIS;
+  private Boolean clientEvents;
 
   /** Options with every default. */
   public ProcessClientOptions() {
@@ -58,6 +59,7 @@ public class ProcessClientOptions {
     this.observerMaxBytes = other.observerMaxBytes;
     this.node = other.node;
     this.nodeTimeoutMillis = other.nodeTimeoutMillis;
+    this.clientEvents = other.clientEvents;
   }
 
   /** Reads the JSON form. */
@@ -206,6 +208,23 @@ public class ProcessClientOptions {
   /** Sets the silence after which an instance is taken for lost (0: never). */
   public ProcessClientOptions setNodeTimeoutMillis(long nodeTimeoutMillis) {
     this.nodeTimeoutMillis = nodeTimeoutMillis;
+    return this;
+  }
+
+  /**
+   * Whether the client takes its children's events on one address of its own, {@code <prefix>.client.<client>}
+   * (protocol version 2: one registration for the client, not one per child, which on a clustered bus is a
+   * cluster-wide registration per spawn), or subscribes to each child's address (version 1). {@code null}, the
+   * default: on a clustered bus only (in one JVM a registration costs nothing cluster-wide, and the per-child
+   * consumer delivers on the child's own context).
+   */
+  public Boolean getClientEvents() {
+    return clientEvents;
+  }
+
+  /** Sets whether the client takes its children's events on one address of its own ({@code null}: when clustered). */
+  public ProcessClientOptions setClientEvents(Boolean clientEvents) {
+    this.clientEvents = clientEvents;
     return this;
   }
 

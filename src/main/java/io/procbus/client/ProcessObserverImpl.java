@@ -56,7 +56,10 @@ final class ProcessObserverImpl implements ProcessObserver {
     this.held = new ObserverQueue(maxEvents, maxBytes);
   }
 
-  /** Subscribes; completes once the subscription is in place (in a cluster: known to every node). */
+  /**
+   * Subscribes; completes once the subscription is in place (in a cluster: known to every node) and the process
+   * was asked to publish there ({@link Observers#watch}).
+   */
   Future<ProcessObserver> start() {
     assert context.inThread() : "start off the observer's context";
     Promise<ProcessObserver> started = context.promise();
@@ -64,7 +67,7 @@ final class ProcessObserverImpl implements ProcessObserver {
     consumer = observers.vertx().eventBus().consumer(address, m -> on.run(() -> onMessage(m)));
     consumer.completion().onComplete(ar -> on.run(() -> {
       if (ar.succeeded()) {
-        started.complete(this);
+        observers.watch(address).onComplete(v -> on.run(() -> started.complete(this)));
       } else {
         observers.forget(this);
         started.fail(new ProcessException(ErrorCode.CONNECTION_RESET, "cannot subscribe to " + address + ": "

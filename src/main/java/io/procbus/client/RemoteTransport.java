@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  *
  * <p>Start: subscribe to the event address and wait until the subscription is in place, call
  * {@code connectionMade}, then send the first grant (the attach): the service publishes nothing before it, so
- * nothing is missed. Events must arrive with {@code seq} 0, 1, 2…: a gap or a reordering gives the process up
+ * nothing is missed. With the client's {@link EventRouter} (protocol version 2) the subscription is the client's
+ * one consumer, in place before the spawn, and the child only joins it. Events must arrive with {@code seq} 0, 1, 2…: a gap or a reordering gives the process up
  * with {@link ErrorCode#EVENTS_LOST} (and kills it) rather than deliver a stream with a hole in it. The event
  * stream ends with the service's {@code closed} event, which is where {@code connectionLost} comes from.
  *
@@ -44,6 +45,8 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
   private final ProcessClientImpl client;
   private final ProcessInfo info;
   private final ProcessClientImpl.Instance instance;
+  /** The client's own event address, or {@code null}: this child's events come on its process address. */
+  private final EventRouter router;
 
   // Context thread only
   private MessageConsumer<Object> consumer;
@@ -52,11 +55,12 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
   private long lingerTimer = -1;
 
   RemoteTransport(ProcessClientImpl client, ChildContext on, SubprocessProtocol protocol, ProcessInfo info,
-                  ProcessClientImpl.Instance instance) {
+                  ProcessClientImpl.Instance instance, EventRouter router) {
     super(on, protocol, info.getPid());
     this.client = client;
     this.info = info;
     this.instance = instance;
+    this.router = router;
     int window = client.options().getWindow();
     pipes(info.isStdinPipe() ? new RemoteStdin(this, info.getMaxStdinMessageBytes()) : null,
       info.isStdoutPipe() ? new RemoteReadPipe(this, 1, window) : null,
@@ -69,8 +73,15 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
   Future<SubprocessTransport> start() {
     Promise<SubprocessTransport> started = context().promise();
     onContext(() -> {
+      if (router != null) {
+        router.add(info.getId(), this);
+        made();
+        attach();
+        started.complete(this);
+        return;
+      }
       // The bus delivers on a duplicate of the context: run each event with the child's context current.
-      consumer = client.vertx().eventBus().consumer(info.getEventAddress(), m -> onContext(() -> onEvent(m)));
+      consumer = client.vertx().eventBus().consumer(info.getEventAddress(), this::deliver);
       consumer.completion().onComplete(ar -> onContext(() -> {
         if (ar.failed()) {
           client.forget(this);
@@ -93,23 +104,38 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
     if (isFinished()) {
       return;
     }
-    JsonObject grant = new JsonObject().put(Control.ID, info.getId()).put(Control.OWNER, client.owner());
-    if (readPipe(1) != null) {
-      grant.put(Control.STDOUT, readPipe(1).initialGrant());
-    }
-    if (readPipe(2) != null) {
-      grant.put(Control.STDERR, readPipe(2).initialGrant());
-    }
-    client.vertx().eventBus().send(info.getControlAddress(), grant);
+    Long stdout = readPipe(1) != null ? readPipe(1).initialGrant() : null;
+    Long stderr = readPipe(2) != null ? readPipe(2).initialGrant() : null;
+    send(stdout, stderr);
   }
 
   /** Adds {@code n} bytes of credit to stream {@code fd}. */
   void grant(int fd, long n) {
-    client.vertx().eventBus().send(info.getControlAddress(), new JsonObject().put(Control.ID, info.getId())
-      .put(Control.OWNER, client.owner()).put(fd == 1 ? Control.STDOUT : Control.STDERR, n));
+    send(fd == 1 ? n : null, fd == 2 ? n : null);
+  }
+
+  /** A grant: in a batch to a service of version 2 (the child takes its events on the client's address). */
+  private void send(Long stdout, Long stderr) {
+    if (router != null) {
+      client.grants().grant(context(), info.getControlAddress(), info.getId(), stdout, stderr);
+      return;
+    }
+    JsonObject grant = new JsonObject().put(Control.ID, info.getId()).put(Control.OWNER, client.owner());
+    if (stdout != null) {
+      grant.put(Control.STDOUT, stdout);
+    }
+    if (stderr != null) {
+      grant.put(Control.STDERR, stderr);
+    }
+    client.vertx().eventBus().send(info.getControlAddress(), grant);
   }
 
   // --- events, on the context
+
+  /** An event of this child, from any thread: handled on the child's context, in arrival order. */
+  void deliver(Message<Object> message) {
+    onContext(() -> onEvent(message));
+  }
 
   private void onEvent(Message<Object> message) {
     assert context().inThread() : "event off the child's context";
@@ -200,7 +226,9 @@ final class RemoteTransport extends BaseSubprocessTransport<RemoteStdin, RemoteR
       context().owner().cancelTimer(lingerTimer);
       lingerTimer = -1;
     }
-    if (consumer != null && consumer.isRegistered()) {
+    if (router != null) {
+      router.remove(info.getId(), this);
+    } else if (consumer != null && consumer.isRegistered()) {
       consumer.unregister();
     }
   }

@@ -9,6 +9,8 @@ package io.procbus.protocol;
  *       processes it owns;</li>
  *   <li>{@code <prefix>.instance.<instance>.control}: flow-control grants (fire and forget);</li>
  *   <li>{@code <prefix>.process.<id>}: every event of one process, published in sequence;</li>
+ *   <li>{@code <prefix>.client.<client>}: the events of every process a client owns, sent to it (protocol
+ *       version 2, {@link ProtocolVersion});</li>
  *   <li>{@code <prefix>.nodes}: every instance's heartbeat, published;</li>
  *   <li>{@code <prefix>.node.<node>}: the service of the instances of one node.</li>
  * </ul>
@@ -25,6 +27,8 @@ public final class Addresses {
   public static final String CONTROL = "control";
   /** Segment of a process's event address. */
   public static final String PROCESS = "process";
+  /** Segment of a client's own event address (protocol version 2). */
+  public static final String CLIENT = "client";
   /** Suffix of the address every instance publishes its heartbeat on. */
   public static final String NODES = "nodes";
   /** Segment of a node's address, bound by every instance of the node. */
@@ -70,6 +74,11 @@ public final class Addresses {
   /** {@code <prefix>.node.<node>}: the service of any instance of one node. */
   public String node(String node) {
     return prefix + "." + NODE + "." + node;
+  }
+
+  /** {@code <prefix>.client.<client>}: where the service sends the events of the client's processes. */
+  public String client(String client) {
+    return prefix + "." + CLIENT + "." + client;
   }
 
   /** {@code <prefix>.process.<id>}. */

@@ -21,6 +21,11 @@ public final class Control {
   public static final String STDOUT = "stdout";
   /** Bytes of stderr credit added: an integer, 0 or more. */
   public static final String STDERR = "stderr";
+  /**
+   * Protocol version 2: several grants of one owner in one message, {@code {"owner":…,"grants":[{"id":…,
+   * "stdout":…,"stderr":…},…]}}, each applied as a grant of its own with the message's owner.
+   */
+  public static final String GRANTS = "grants";
 
   private Control() {
   }

@@ -2,13 +2,14 @@ package io.procbus.verticle;
 
 import io.procbus.protocol.Control;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The control address of a service instance: credit grants of the owners (fire and forget), each renewing its
- * owner's lease. Anything wrong with a grant is logged at {@code FINE} and ignored. Used on the service's context
+ * The control address of a service instance: credit grants of the owners (fire and forget), one per message or
+ * several in a batch (protocol version 2), each renewing its owner's lease. Anything wrong with a grant is logged at {@code FINE} and ignored. Used on the service's context
  * only.
  */
 final class ControlGrants {
@@ -23,12 +24,29 @@ final class ControlGrants {
     this.leases = leases;
   }
 
-  /** Applies the grant {@code message} carries to the process it names. */
+  /** Applies the grant {@code message} carries to the process it names, or each grant of a batch. */
   void onControl(Message<Object> message) {
     if (!(message.body() instanceof JsonObject grant)) {
       LOG.log(Level.FINE, "ignored control message: body is not a JSON object: {0}", message.body());
       return;
     }
+    Object batch = grant.getValue(Control.GRANTS);
+    if (batch == null) {
+      apply(grant);
+    } else if (batch instanceof JsonArray grants) {
+      for (Object g : grants) {
+        if (g instanceof JsonObject one) {
+          apply(one.copy().put(Control.OWNER, grant.getValue(Control.OWNER)));
+        } else {
+          LOG.log(Level.FINE, "ignored grant {0}: not a JSON object", g);
+        }
+      }
+    } else {
+      LOG.log(Level.FINE, "ignored malformed grants {0}", grant);
+    }
+  }
+
+  private void apply(JsonObject grant) {
     Object id = grant.getValue(Control.ID);
     Object owner = grant.getValue(Control.OWNER);
     long stdout = credit(grant, Control.STDOUT);

@@ -62,6 +62,11 @@ final class Launcher {
     if (request.getTimeoutMillis() < 0) {
       throw invalid("timeoutMillis must be 0 or more");
     }
+    String ownerAddress = request.getEventAddress();
+    String clients = service.addresses().client("");
+    if (ownerAddress != null && (!ownerAddress.startsWith(clients) || ownerAddress.length() == clients.length())) {
+      throw invalid("eventAddress must be a client's event address " + clients + "<client>");
+    }
     CommandPolicy.Decision admission;
     try {
       admission = guard.admit(owner, request, owner == null ? 0 : table.liveOf(owner));
@@ -79,7 +84,7 @@ final class Launcher {
     List<String> argv = request.getCommand() != null ? request.getCommand()
       : List.of(engineOptions.getShell(), "-c", request.getShell());
     ManagedProcess process = new ManagedProcess(service, context, UUID.randomUUID().toString(), owner,
-      request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture);
+      request.isDetached(), argv, options.getLimit(), request.getTimeoutMillis(), killSignal, capture, ownerAddress);
     process.limitOutput(admission.maxOutputBytes());
     table.reserve(owner);
     // Bind the child to the verticle's context, not to the duplicate the command message was delivered on.

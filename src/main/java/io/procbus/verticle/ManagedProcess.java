@@ -70,7 +70,8 @@ final class ManagedProcess implements SubprocessProtocol {
   private boolean givenUp;
 
   ManagedProcess(ProcessServiceImpl service, ContextInternal context, String id, String owner, boolean detached,
-                 List<String> argv, int limit, long timeoutMillis, Signal killSignal, RunCapture capture) {
+                 List<String> argv, int limit, long timeoutMillis, Signal killSignal, RunCapture capture,
+                 String ownerAddress) {
     this.service = service;
     this.context = context;
     this.id = id;
@@ -82,8 +83,8 @@ final class ManagedProcess implements SubprocessProtocol {
     this.killSignal = killSignal;
     this.capture = capture;
     this.eventAddress = service.addresses().process(id);
-    this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, id,
-      service.replayBounds());
+    this.events = new ProcessEvents(service.vertx().eventBus(), eventAddress, capture == null ? ownerAddress : null,
+      id, service.replayBounds());
     this.limits = new ProcessLimits(context, timeoutMillis, killSignal);
     this.exited = context.promise();
   }
@@ -323,6 +324,11 @@ final class ManagedProcess implements SubprocessProtocol {
 
   boolean isGivenUp() {
     return givenUp;
+  }
+
+  /** Someone asked for the events ({@code replay}): publish them on the process's address from now on. */
+  void watch() {
+    events.watch();
   }
 
   /** The events kept for {@code replay}. */

@@ -7,11 +7,14 @@ import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayDeque;
 
 /**
- * The events of one process on its address: numbered {@code seq} 0, 1, 2… in the order they are emitted, and
- * held until the owner's first grant (the <em>attach</em>), then published as they come. The order is the order
- * of the engine's protocol callbacks, which {@code BaseSubprocessTransport} keeps (exit after every byte the
- * child wrote, closed last); nothing here reorders. What is published is also kept, within bounds, in an
- * {@link EventRing} for {@code replay}. Context thread only.
+ * The events of one process: numbered {@code seq} 0, 1, 2… in the order they are emitted, and held until the
+ * owner's first grant (the <em>attach</em>), then delivered as they come: published on the process's address
+ * (protocol version 1), or, when the owner named its own event address (version 2), sent there, and published
+ * on the process's address too once someone {@linkplain #watch() watches} (a {@code replay}): in a cluster a
+ * publish to an address nobody subscribed is a registry lookup per event, which a process without observers
+ * need not pay. The order is the order of the engine's protocol callbacks, which {@code BaseSubprocessTransport}
+ * keeps (exit after every byte the child wrote, closed last); nothing here reorders. What is delivered is also
+ * kept, within bounds, in an {@link EventRing} for {@code replay}. Context thread only.
  */
 final class ProcessEvents {
 
@@ -20,20 +23,25 @@ final class ProcessEvents {
 
   private final EventBus bus;
   private final String address;
+  private final String ownerAddress;
   private final String id;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final EventRing ring;
   private boolean attached;
+  private boolean watched;
   private long seq;
 
-  ProcessEvents(EventBus bus, String address, String id, ReplayBounds bounds) {
+  /** {@code ownerAddress}: the owner's event address (version 2), or {@code null} (version 1). */
+  ProcessEvents(EventBus bus, String address, String ownerAddress, String id, ReplayBounds bounds) {
     this.bus = bus;
     this.ring = new EventRing(bounds);
     this.address = address;
+    this.ownerAddress = ownerAddress;
     this.id = id;
+    this.watched = ownerAddress == null;
   }
 
-  /** Publishes an event, or holds it until the attach. */
+  /** Delivers an event, or holds it until the attach. */
   void emit(EventType type, Object body) {
     if (attached) {
       publish(type, body);
@@ -52,7 +60,12 @@ final class ProcessEvents {
     }
   }
 
-  /** The published events kept for {@code replay}. */
+  /** Someone asked for the events ({@code replay}): from now on they are published on the process's address too. */
+  void watch() {
+    watched = true;
+  }
+
+  /** The delivered events kept for {@code replay}. */
   EventRing ring() {
     return ring;
   }
@@ -65,6 +78,11 @@ final class ProcessEvents {
       .addHeader(Headers.TYPE, type.wire())
       .addHeader(Headers.SEQ, Long.toString(seq++))
       .addHeader(Headers.ID, id);
-    bus.publish(address, body, options);
+    if (ownerAddress != null) {
+      bus.send(ownerAddress, body, options);
+    }
+    if (watched) {
+      bus.publish(address, body, options);
+    }
   }
 }

@@ -34,12 +34,15 @@ final class Replays {
 
   /**
    * The reply to {@code replay(id, fromSeq)}: the kept events of {@code p} from {@code fromSeq}, a {@code missed}
-   * range for those asked for and no longer kept, and {@code nextSeq}, where the live events start.
+   * range for those asked for and no longer kept, and {@code nextSeq}, where the live events start, which
+   * {@code p} publishes on its address from now on (a process whose owner named its own event address
+   * publishes only once watched).
    */
   static JsonObject reply(ManagedProcess p, long fromSeq) {
     if (fromSeq < 0) {
       throw new ProcessException(ErrorCode.INVALID_ARGUMENT, "fromSeq must be 0 or more");
     }
+    p.watch();
     EventRing ring = p.ring();
     JsonObject reply = new JsonObject().put(Replay.ID, p.id).put(Replay.NEXT_SEQ, ring.nextSeq());
     long first = Math.min(ring.firstSeq(), ring.nextSeq());

@@ -92,8 +92,8 @@ class RequestValidatorTest {
       new JsonObject().put("data", "*not base64*")));
     assertEquals("info: unknown field 'ident' (known: [id])", RequestValidator.check("info",
       new JsonObject().put("ident", "x")));
-    assertEquals("spawn.request: unknown field 'comand' (known: [admission, command, detached, killSignal, node, "
-      + "options, owner, shell, timeoutMillis])", RequestValidator.check("spawn", new JsonObject().put("request",
+    assertEquals("spawn.request: unknown field 'comand' (known: [admission, command, detached, eventAddress, "
+      + "killSignal, node, options, owner, shell, timeoutMillis])", RequestValidator.check("spawn", new JsonObject().put("request",
         new JsonObject().put("comand", List.of("ls")))));
     assertEquals("spawn.request.options.stdout: unknown field 'apend' (known: [append, mode, path])",
       RequestValidator.check("spawn", new JsonObject().put("request", new JsonObject().put("options",
