@@ -102,7 +102,10 @@ class LifecycleLogTest {
   @Test
   @Timeout(60)
   void spawnAndExitAreLoggedWithIdPidAndOwnerButNotTheOutput() throws Exception {
-    ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setOwner("alice"));
+    // the node's lease is 200 ms (for the test below): alice renews well within it, or a loaded machine could give
+    // her child up before she reads it
+    ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setOwner("alice")
+      .setLeaseRenewMillis(50));
     var child = client.exec(List.of("sh", "-c", "echo SECRET-OUTPUT-1234; echo MORE-SECRET >&2; exit 7"),
       new ProcessOptions().setStdout(Stdio.pipe()).setStderr(Stdio.pipe())).await(20, SECONDS);
     int pid = child.pid();
