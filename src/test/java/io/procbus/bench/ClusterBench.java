@@ -96,6 +96,47 @@ final class ClusterBench implements AutoCloseable {
     return client;
   }
 
+  /** Node {@code b}'s process. */
+  ProcessHandle node() {
+    return node.toHandle();
+  }
+
+  /** Starts a JFR recording in node {@code b} ({@code jcmd JFR.start}) of the events {@link ProfileRun} records here. */
+  void startRecording() throws Exception {
+    Path settings = Path.of("target", "bench", "node.jfc").toAbsolutePath();
+    Files.createDirectories(settings.getParent());
+    Files.writeString(settings, """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <configuration version="2.0">
+        <event name="jdk.ExecutionSample"><setting name="enabled">true</setting><setting name="period">5 ms</setting>
+          <setting name="stackTrace">true</setting></event>
+        <event name="jdk.NativeMethodSample"><setting name="enabled">true</setting><setting name="period">5 ms</setting>
+          <setting name="stackTrace">true</setting></event>
+        <event name="jdk.ObjectAllocationSample"><setting name="enabled">true</setting>
+          <setting name="throttle">150/s</setting><setting name="stackTrace">true</setting></event>
+        <event name="jdk.GarbageCollection"><setting name="enabled">true</setting></event>
+      </configuration>
+      """);
+    jcmd("JFR.start", "name=bench", "settings=" + settings);
+  }
+
+  /** Stops node {@code b}'s recording and writes it to {@code jfr}. */
+  void stopRecording(Path jfr) throws Exception {
+    jcmd("JFR.stop", "name=bench", "filename=" + jfr.toAbsolutePath());
+  }
+
+  private void jcmd(String... command) throws Exception {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+      Long.toString(node.pid())));
+    argv.addAll(List.of(command));
+    Process jcmd = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+      .start();
+    if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+      jcmd.destroyForcibly();
+      throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed on node b");
+    }
+  }
+
   /** The clustered Vert.x of the client. */
   Vertx vertx() {
     return vertx;
