@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * The cluster side of the benchmark ({@code bench/run --cluster}): a second procbus node, {@code b}, in its own
  * JVM (this JVM's class path, the launcher's {@code Main}, loopback Hazelcast on ports 6201–6210, a cluster
  * name of its own), and a clustered Vert.x in this JVM whose {@link ProcessClient} spawns every child on
- * {@code b}: client and child on different nodes. Its log is {@code target/bench-node-b.log}.
+ * {@code b}: client and child on different nodes. Its log is {@code target/bench-node-b.log}. The client's credit
+ * window is the default, or the system property {@code bench.clusterWindow} (bytes).
  */
 final class ClusterBench implements AutoCloseable {
 
@@ -78,7 +79,8 @@ final class ClusterBench implements AutoCloseable {
     try {
       ready.get(120, TimeUnit.SECONDS);
       Vertx vertx = ClusterFixture.join(cluster.hazelcastXml());
-      ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setNode("b"));
+      ProcessClient client = ProcessClient.create(vertx, new ProcessClientOptions().setNode("b")
+        .setWindow(Integer.getInteger("bench.clusterWindow", ProcessClientOptions.DEFAULT_WINDOW)));
       // the first cross-node requests after a join are slow (partition migration): settle before measuring
       for (int i = 0; i < 20; i++) {
         client.run(new RunRequest().setSpawn(new SpawnRequest().setCommand(List.of("true"))))
