@@ -52,8 +52,7 @@ import java.util.function.Supplier;
 public final class Bench {
 
   private static final ProcessOptions QUIET = Workloads.QUIET;
-  private static final ProcessOptions PIPES = new ProcessOptions()
-    .setStdin(Stdio.pipe()).setStdout(Stdio.pipe()).setStderr(Stdio.devNull());
+  private static final ProcessOptions PIPES = Workloads.PIPES;
 
   private final boolean quick;
   private final Options options;
@@ -406,37 +405,8 @@ public final class Bench {
     figures.add("W3", BenchTable.P99, impl, percentile(nanos, 99) / 1e3);
   }
 
-  private long[] w3Engine(ProcessEngine engine, Buffer line, int n) throws Exception {
-    int warm = 2000;
-    long[] samples = new long[n];
-    onContext(engine, () -> engine.exec(List.of("cat"), PIPES).compose(p -> {
-      Promise<Void> done = Promise.promise();
-      int[] i = {0};
-      long[] t0 = {0};
-      Runnable[] step = new Runnable[1];
-      step[0] = () -> {
-        t0[0] = System.nanoTime();
-        p.stdin().write(line);
-        p.stdout().readExactly(line.length()).onComplete(ar -> {
-          if (ar.failed()) {
-            done.fail(ar.cause());
-            return;
-          }
-          long dt = System.nanoTime() - t0[0];
-          if (i[0] >= warm) {
-            samples[i[0] - warm] = dt;
-          }
-          if (++i[0] == warm + n) {
-            done.complete();
-          } else {
-            step[0].run();
-          }
-        });
-      };
-      step[0].run();
-      return done.future().compose(v -> p.stdin().end()).compose(v -> p.waitFor()).mapEmpty();
-    }));
-    return samples;
+  private long[] w3Engine(ProcessEngine engine, Buffer line, int n) {
+    return Workloads.roundTrips(vertxOf(engine), engine, line, 2000, n);
   }
 
   private long[] w3Baseline(byte[] line, int n) throws Exception {

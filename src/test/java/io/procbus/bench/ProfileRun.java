@@ -6,25 +6,27 @@ import io.procbus.verticle.ProcessVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 
 /**
  * One workload on one implementation under a JFR recording, for {@code bench/profile}: W1 (spawn
- * {@code /bin/true}, 32 in flight), W2 ({@code head -c /dev/zero} read to its end) or W2x8 (eight of them at
- * once) on the engine or through the local bus, repeated for a number of seconds after a warm-up; then
+ * {@code /bin/true}, 32 in flight), W2 ({@code head -c /dev/zero} read to its end) W2x8 (eight of them at
+ * once) or W3 (64 B written to {@code cat} and read back, in turn) on the engine or through the local bus, repeated for a number of seconds after a warm-up; then
  * {@link JfrSummary} writes the profile's top frames. {@code cluster}: the client in this JVM, every child on
  * a second node ({@link ClusterBench}), which is recorded too, into {@code X-node.jfr} and {@code X-node.txt}.
  * {@code bus-1loop} is the local bus in a Vert.x with one event loop, so that the client's
  * consumer runs on the service's thread and no chunk crosses threads. Not a test.
  *
- * <p>Usage: {@code ProfileRun W1|W2|W2x8 engine|bus|bus-1loop|cluster SECONDS OUT.jfr SUMMARY.txt}
+ * <p>Usage: {@code ProfileRun W1|W2|W2x8|W3 engine|bus|bus-1loop|cluster SECONDS OUT.jfr SUMMARY.txt}
  */
 public final class ProfileRun {
 
@@ -56,9 +58,13 @@ public final class ProfileRun {
       } else {
         engine = ProcessEngine.create(vertx);
       }
+      Buffer line = Buffer.buffer("x".repeat(63) + "\n");
       Step step = workload.equals("W1") ? () -> {
         Workloads.spawnTrue(vertx, engine, 500, 32);
         return new long[] {500, 0};
+      } : workload.equals("W3") ? () -> {
+        long[] nanos = Workloads.roundTrips(vertx, engine, line, 0, 5000);
+        return new long[] {nanos.length, Arrays.stream(nanos).sum()};
       } : workload.equals("W2x8") ? () -> new long[] {256L << 20, Workloads.readZeros(engine, 8, 32L << 20)}
         : () -> new long[] {256L << 20, Workloads.readZeros(engine, 1, 256L << 20)};
       step.run(); // warm-up
@@ -97,6 +103,9 @@ public final class ProfileRun {
       double s = (end - start) / 1e9;
       String rate = workload.equals("W1")
         ? String.format(Locale.ROOT, "%d spawns in %.1f s: %.0f spawns/s", units, s, units / s)
+        : workload.equals("W3")
+        ? String.format(Locale.ROOT, "%d round trips of 64 B through cat in %.1f s: %.1f µs on average", units, s,
+          chunks / 1e3 / units)
         : String.format(Locale.ROOT, "%d MiB in %.1f s: %.0f MB/s; %d stdout chunks delivered, %.1f KiB per chunk",
           units >> 20, s, units / s / 1e6, chunks, units / 1024.0 / chunks);
       if (cluster != null) {
@@ -105,8 +114,9 @@ public final class ProfileRun {
           + " wall time", cpuNanos[0] / 1e9 / gib, cpuNanos[1] / 1e9 / gib, s / gib);
       }
       Files.createDirectories(summary.toAbsolutePath().getParent());
-      long perUnit = workload.equals("W1") ? units : units >> 20;
-      String unit = workload.equals("W1") ? "spawn" : "MiB";
+      boolean counted = workload.equals("W1") || workload.equals("W3");
+      long perUnit = counted ? units : units >> 20;
+      String unit = workload.equals("W1") ? "spawn" : workload.equals("W3") ? "round trip" : "MiB";
       Files.writeString(summary, JfrSummary.summarize(jfr, workload + " on the procbus " + impl + ": " + rate,
         perUnit, unit));
       if (cluster != null) {

@@ -8,17 +8,20 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** W1 and W2 on a procbus engine (or a client, which is one): what {@link Bench} times and {@link ProfileRun} profiles. */
+/** W1, W2 and W3 on a procbus engine (or a client, which is one): what {@link Bench} times and {@link ProfileRun} profiles. */
 final class Workloads {
 
   static final ProcessOptions QUIET = new ProcessOptions()
     .setStdin(Stdio.devNull()).setStdout(Stdio.devNull()).setStderr(Stdio.devNull());
+  static final ProcessOptions PIPES = new ProcessOptions()
+    .setStdin(Stdio.pipe()).setStdout(Stdio.pipe()).setStderr(Stdio.devNull());
 
   private Workloads() {
   }
@@ -81,6 +84,42 @@ final class Workloads {
       chunks += count[1];
     }
     return chunks;
+  }
+
+  /**
+   * W3: {@code line} written to one {@code cat} and read back, {@code warm + n} times in turn, from one context of
+   * {@code owner}; the last {@code n} round trips' times in nanoseconds.
+   */
+  static long[] roundTrips(Vertx owner, ProcessEngine engine, Buffer line, int warm, int n) {
+    long[] samples = new long[n];
+    onContext(owner, () -> engine.exec(List.of("cat"), PIPES).compose(p -> {
+      Promise<Void> done = Promise.promise();
+      int[] i = {0};
+      long[] t0 = {0};
+      Runnable[] step = new Runnable[1];
+      step[0] = () -> {
+        t0[0] = System.nanoTime();
+        p.stdin().write(line);
+        p.stdout().readExactly(line.length()).onComplete(ar -> {
+          if (ar.failed()) {
+            done.fail(ar.cause());
+            return;
+          }
+          long dt = System.nanoTime() - t0[0];
+          if (i[0] >= warm) {
+            samples[i[0] - warm] = dt;
+          }
+          if (++i[0] == warm + n) {
+            done.complete();
+          } else {
+            step[0].run();
+          }
+        });
+      };
+      step[0].run();
+      return done.future().compose(v -> p.stdin().end()).compose(v -> p.waitFor()).mapEmpty();
+    }));
+    return samples;
   }
 
   /** Runs {@code action} on a new context of {@code owner}, and waits for the future it returns. */
