@@ -9,8 +9,8 @@ import java.util.logging.Logger;
 
 /**
  * The control address of a service instance: credit grants of the owners (fire and forget), one per message or
- * several in a batch (protocol version 2), each renewing its owner's lease. Anything wrong with a grant is logged at {@code FINE} and ignored. Used on the service's context
- * only.
+ * several in a batch (protocol version 2), each renewing its owner's lease. Anything wrong with a grant is
+ * logged at {@code FINE} and ignored. Used on the service's context only.
  */
 final class ControlGrants {
 
@@ -31,12 +31,13 @@ final class ControlGrants {
       return;
     }
     Object batch = grant.getValue(Control.GRANTS);
+    Object owner = grant.getValue(Control.OWNER);
     if (batch == null) {
-      apply(grant);
+      apply(grant, owner);
     } else if (batch instanceof JsonArray grants) {
       for (Object g : grants) {
         if (g instanceof JsonObject one) {
-          apply(one.copy().put(Control.OWNER, grant.getValue(Control.OWNER)));
+          apply(one, owner); // the batch's owner: one client's grants
         } else {
           LOG.log(Level.FINE, "ignored grant {0}: not a JSON object", g);
         }
@@ -46,9 +47,8 @@ final class ControlGrants {
     }
   }
 
-  private void apply(JsonObject grant) {
+  private void apply(JsonObject grant, Object owner) {
     Object id = grant.getValue(Control.ID);
-    Object owner = grant.getValue(Control.OWNER);
     long stdout = credit(grant, Control.STDOUT);
     long stderr = credit(grant, Control.STDERR);
     if (!(id instanceof String) || (owner != null && !(owner instanceof String)) || stdout < 0 || stderr < 0) {
