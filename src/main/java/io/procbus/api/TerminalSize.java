@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 @JsonGen(publicConverter = false)
 public class TerminalSize {
 
+  /** {@code TERM} of a terminal child whose environment sets none: the service's own describes its terminal. */
+  public static final String DEFAULT_TERM = "xterm-256color";
   /** The smallest side. */
   public static final int MIN = 1;
   /** The largest side ({@code struct winsize} holds an unsigned short). */

@@ -1,6 +1,7 @@
 package io.procbus.cli;
 
 import io.procbus.api.ErrorCode;
+import io.procbus.api.TerminalSize;
 import io.procbus.cli.BridgeConnection.CommandFailed;
 import io.procbus.protocol.Addresses;
 import io.vertx.core.json.JsonArray;
@@ -150,7 +151,7 @@ public final class Cli {
     }
     LocalTerminal terminal = tty ? LocalTerminal.open() : null;
     String term = env.get("TERM");
-    if (tty && term != null && !term.isBlank() && !term.equals(RunCommand.NODE_TERM)) {
+    if (tty && term != null && !term.isBlank() && !term.equals(TerminalSize.DEFAULT_TERM)) {
       vars.putIfAbsent("TERM", term);
     }
     BridgeConnection bridge = connect();

@@ -50,8 +50,6 @@ final class RunCommand {
   static final int READ_SIZE = 64 * 1024;
   /** Lease renewal period (the node's lease is 30 s by default). */
   static final long LEASE_RENEW_MILLIS = 10_000;
-  /** The {@code TERM} a node gives a terminal child whose request sets none: {@code -t} sends ours when it differs. */
-  static final String NODE_TERM = "xterm-256color";
   /** Exit status of a denied command: as a shell's "cannot execute". */
   static final int DENIED = 126;
   /** Exit status of a program that does not exist: as a shell's "command not found". */

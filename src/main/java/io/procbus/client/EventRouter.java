@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One of the client's own event addresses (protocol version 2, {@link EventRouters}): one consumer, registered
  * once for the client's life (on a clustered bus a cluster-wide registration per event loop, not per child),
- * where the services send the events of every child the client bound to that event loop. Each event goes to the child its {@code id} header names, which takes
- * it on its own context; the bus keeps the order per sender, and so per child. Events of a child not (or no
- * longer) here are dropped: nothing is sent before the child's attach grant, which comes after {@link #add}.
- * Any thread.
+ * where the services send the events of every child the client bound to that event loop. Each event goes to the
+ * child its {@code id} header names, which takes it on its own context; the bus keeps the order per sender, and
+ * so per child. Events of a child not (or no longer) here are dropped: nothing is sent before the child's attach
+ * grant, which comes after {@link #add}. Any thread.
  */
 final class EventRouter {
 

@@ -26,8 +26,6 @@ final class CommandLine {
   static final int ARG_MAX = 2 * 1024 * 1024;
   /** Linux's limit on one argument or environment string (32 pages). */
   static final int MAX_ARG_STRLEN = 32 * 4096;
-  /** {@code TERM} of a terminal child whose options set none. */
-  static final String DEFAULT_TERM = "xterm-256color";
   private static final List<SpawnPlan.Redirect> TERMINAL = List.of(new SpawnPlan.Terminal(), new SpawnPlan.Terminal(),
     new SpawnPlan.Terminal());
 
@@ -64,7 +62,7 @@ final class CommandLine {
     TerminalSize terminal = terminal(options);
     Map<String, String> env = environment(options);
     if (terminal != null && !options.getEnv().containsKey("TERM")) {
-      env.put("TERM", DEFAULT_TERM); // the service's own TERM describes its terminal, not this one
+      env.put("TERM", TerminalSize.DEFAULT_TERM); // the service's own TERM describes its terminal, not this one
     }
     List<SpawnPlan.Redirect> stdio = terminal != null ? TERMINAL : List.of(
       redirect(0, options.getStdin(), defaultMode),

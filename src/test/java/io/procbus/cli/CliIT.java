@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procbus.api.TerminalSize;
 import io.procbus.launcher.Main;
 import io.procbus.testing.NodeProcess;
 import io.vertx.core.json.JsonArray;
@@ -138,7 +139,7 @@ class CliIT {
   @Timeout(150)
   void runDashTOfTtyUnderTheShippedPolicyRunsOnANodeTerminal() throws Exception {
     // the README's line: util-linux script gives the CLI a terminal of its own
-    ProcessBuilder pb = cli(Map.of("TERM", "xterm-256color"), List.of());
+    ProcessBuilder pb = cli(Map.of("TERM", TerminalSize.DEFAULT_TERM), List.of());
     pb.command("script", "-qfec", String.join(" ", cli(Map.of(), List.of("run", "-t", "--", "tty")).command()),
       "/dev/null");
     Result r = run(pb);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.procbus.api.TerminalSize;
 import io.procbus.testing.NodeProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -179,8 +180,8 @@ class CliTerminalIT {
       assertTrue(s.await("end-of-session").contains("term=vt100\r\n"));
     }
     // the default is not sent, so a rule that does not allow TERM (tess's) runs it: the node's default applies
-    try (Session s = session(Map.of("TERM", RunCommand.NODE_TERM), line + "echo end-of-session")) {
-      assertTrue(s.await("end-of-session").contains("term=" + RunCommand.NODE_TERM + "\r\n"));
+    try (Session s = session(Map.of("TERM", TerminalSize.DEFAULT_TERM), line + "echo end-of-session")) {
+      assertTrue(s.await("end-of-session").contains("term=" + TerminalSize.DEFAULT_TERM + "\r\n"));
     }
   }
 
@@ -242,7 +243,7 @@ class CliTerminalIT {
     e.put("PROCBUS_STATE_DIR", dir.resolve("state").toString());
     e.put("PROCBUS_TCP_PORT", Integer.toString(tcpPort));
     e.put("PROCBUS_TOKEN", TOKEN);
-    e.put("TERM", RunCommand.NODE_TERM);
+    e.put("TERM", TerminalSize.DEFAULT_TERM);
     e.put("SHELL", "/bin/sh"); // what script runs the line with
     e.putAll(env);
     return new Session(pb.start(), ttyFile);

@@ -32,7 +32,8 @@ public final class Spawner {
   public static SpawnedChild spawn(SpawnPlan request) {
     for (int fd : request.passFds()) {
       try {
-        Posix.fcntl(fd, LibC.F_GETFD, 0); // before the pipes and the terminal: a closed number must not pass one of them on
+        // before the pipes and the terminal: a closed number must not pass one of them on
+        Posix.fcntl(fd, LibC.F_GETFD, 0);
       } catch (LastErrorException e) {
         throw spawnFailed(e.getErrorCode(), "passFds: fd " + fd + ": " + Errno.describe(e.getErrorCode()));
       }
